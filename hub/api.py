@@ -1,0 +1,133 @@
+"""The hub's catalogue API: the hub syncs its accounts and repositories in (API.md)."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hub.models import HANDLE_PATTERN, Account, BaseModelLink, Repository, handle_validator
+from hub.selectors import repository_get
+from hub.services import BaseModelRef, FileRef, account_sync, repository_sync
+from hubmod.api import IsHub, validated
+from hubmod.auth import actor_for
+
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+REPO_ID_PATTERN = rf"^{HANDLE_PATTERN}/{HANDLE_PATTERN}$"
+
+
+class AccountSyncApi(APIView):
+    permission_classes = [IsHub]
+
+    class InputSerializer(serializers.Serializer):
+        display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        email = serializers.EmailField(required=False, allow_blank=True)
+
+    class OutputSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Account
+            fields = ["handle", "display_name", "email", "standing"]
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer, 201: OutputSerializer})
+    def put(self, request, handle: str):
+        _validate_handle(handle, "handle")
+        data = validated(self.InputSerializer, request.data)
+        account, created = account_sync(actor=actor_for(request), handle=handle, **data)
+        return Response(
+            self.OutputSerializer(account).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class BaseModelSerializer(serializers.Serializer):
+    repo_id = serializers.RegexField(REPO_ID_PATTERN, max_length=200, error_messages={"invalid": "Use 'owner/name'."})
+    relation = serializers.ChoiceField(choices=BaseModelLink.Relation.choices)
+
+
+class FileSerializer(serializers.Serializer):
+    path = serializers.CharField(max_length=1024)
+    sha256 = serializers.RegexField(SHA256_PATTERN, error_messages={"invalid": "Use 64 lowercase hex digits."})
+    size = serializers.IntegerField(min_value=0)
+
+
+class RepositoryOutputSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.handle")
+    license = serializers.CharField(source="license_key")
+    base_models = serializers.SerializerMethodField()
+    files = FileSerializer(many=True)
+
+    class Meta:
+        model = Repository
+        fields = ["owner", "name", "kind", "revision", "license", "card", "visibility", "gated", "base_models", "files"]
+
+    def get_base_models(self, repository) -> list[dict]:
+        return [{"repo_id": link.base_full_name, "relation": link.relation} for link in repository.base_links.all()]
+
+
+class RepositoryDetailOutputSerializer(RepositoryOutputSerializer):
+    open_cases = serializers.IntegerField()
+
+    class Meta(RepositoryOutputSerializer.Meta):
+        fields = [*RepositoryOutputSerializer.Meta.fields, "open_cases"]
+
+
+class RepositoryApi(APIView):
+    permission_classes = [IsHub]
+
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=Repository.Kind.choices)
+        revision = serializers.RegexField(
+            r"^[0-9a-f]{7,64}$",
+            required=False,
+            error_messages={"invalid": "Use the commit sha of the head: 7 to 64 lowercase hex digits."},
+        )
+        license = serializers.CharField(max_length=64, required=False, allow_blank=True)
+        base_models = BaseModelSerializer(many=True, required=False, max_length=1000)
+        files = FileSerializer(many=True, required=False, max_length=100_000)
+        card = serializers.CharField(required=False, allow_blank=True, max_length=200_000, trim_whitespace=False)
+
+        def validate_files(self, files):
+            paths = [f["path"] for f in files]
+            if len(paths) != len(set(paths)):
+                raise serializers.ValidationError("Each file path may appear once.")
+            return files
+
+    @extend_schema(
+        request=InputSerializer, responses={200: RepositoryOutputSerializer, 201: RepositoryOutputSerializer}
+    )
+    def put(self, request, owner: str, name: str):
+        _validate_handle(owner, "owner")
+        _validate_handle(name, "name")
+        data = validated(self.InputSerializer, request.data)
+        repository, created = repository_sync(
+            actor=actor_for(request),
+            owner=owner,
+            name=name,
+            kind=data["kind"],
+            revision=data.get("revision"),
+            license_key=data.get("license"),
+            card=data.get("card"),
+            base_models=[BaseModelRef(b["repo_id"], b["relation"]) for b in data["base_models"]]
+            if "base_models" in data
+            else None,
+            files=[FileRef(**f) for f in data["files"]] if "files" in data else None,
+        )
+        repository = repository_get(full_name=repository.full_name)
+        return Response(
+            RepositoryOutputSerializer(repository).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(responses=RepositoryDetailOutputSerializer)
+    def get(self, request, owner: str, name: str):
+        repository = repository_get(full_name=f"{owner}/{name}")
+        if repository is None:
+            raise Http404
+        return Response(RepositoryDetailOutputSerializer(repository).data)
+
+
+def _validate_handle(value: str, field: str) -> None:
+    try:
+        handle_validator(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({field: list(exc.messages)}) from exc

@@ -1,0 +1,183 @@
+"""The hub's repositories and accounts as hubmod knows them: synced in by the hub, changed by
+enforcement only when the hub acknowledges it."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.crypto import get_random_string
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from rest_framework_api_key.crypto import KeyGenerator
+from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
+
+from hubmod.db import TimestampedModel
+
+HANDLE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}"
+handle_validator = RegexValidator(
+    rf"^{HANDLE_PATTERN}$",
+    "Use 1 to 96 letters, digits, '.', '_' or '-', starting with a letter or digit.",
+)
+
+
+class Account(ConcurrentTransitionMixin, TimestampedModel):
+    class Standing(models.TextChoices):
+        ACTIVE = "active"
+        RESTRICTED = "restricted"
+        SUSPENDED = "suspended"
+
+    handle = models.CharField(max_length=96, unique=True, validators=[handle_validator])
+    display_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    standing = FSMField(default=Standing.ACTIVE, choices=Standing.choices, protected=True)
+
+    class Meta:
+        permissions = [("change_standing", "Change an account's standing (enforcement only)")]
+
+    def __str__(self) -> str:
+        return f"@{self.handle}"
+
+    @transition(field=standing, source=Standing.ACTIVE, target=Standing.RESTRICTED, permission="hub.change_standing")
+    def restrict(self) -> None:
+        pass
+
+    @transition(
+        field=standing,
+        source=[Standing.ACTIVE, Standing.RESTRICTED],
+        target=Standing.SUSPENDED,
+        permission="hub.change_standing",
+    )
+    def suspend(self) -> None:
+        pass
+
+    @transition(
+        field=standing,
+        source=[Standing.RESTRICTED, Standing.SUSPENDED],
+        target=Standing.ACTIVE,
+        permission="hub.change_standing",
+    )
+    def reinstate(self) -> None:
+        pass
+
+
+class Repository(ConcurrentTransitionMixin, TimestampedModel):
+    class Kind(models.TextChoices):
+        MODEL = "model"
+        DATASET = "dataset"
+        SPACE = "space"
+
+    class Visibility(models.TextChoices):
+        LISTED = "listed"
+        DELISTED = "delisted"
+        DISABLED = "disabled"
+        REMOVED = "removed"
+
+    owner = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="repositories")
+    name = models.CharField(max_length=96, validators=[handle_validator])
+    # "owner/name", kept with the row so lineage and reports can join on the hub's own id.
+    full_name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    revision = models.CharField(max_length=64, blank=True)
+    license_key = models.CharField(max_length=64, blank=True)
+    card = models.TextField(blank=True)
+    visibility = FSMField(default=Visibility.LISTED, choices=Visibility.choices, protected=True)
+    gated = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "repositories"
+        permissions = [("change_visibility", "Change a repository's visibility (enforcement only)")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.full_name = f"{self.owner.handle}/{self.name}"
+        super().save(*args, **kwargs)
+
+    @transition(
+        field=visibility, source=Visibility.LISTED, target=Visibility.DELISTED, permission="hub.change_visibility"
+    )
+    def delist(self) -> None:
+        pass
+
+    @transition(
+        field=visibility,
+        source=[Visibility.LISTED, Visibility.DELISTED],
+        target=Visibility.DISABLED,
+        permission="hub.change_visibility",
+    )
+    def disable(self) -> None:
+        pass
+
+    @transition(
+        field=visibility,
+        source=[Visibility.LISTED, Visibility.DELISTED, Visibility.DISABLED],
+        target=Visibility.REMOVED,
+        permission="hub.change_visibility",
+    )
+    def remove(self) -> None:
+        pass
+
+    @transition(
+        field=visibility,
+        source=[Visibility.DELISTED, Visibility.DISABLED, Visibility.REMOVED],
+        target=Visibility.LISTED,
+        permission="hub.change_visibility",
+    )
+    def reinstate(self) -> None:
+        pass
+
+
+class RepositoryFile(models.Model):
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="files")
+    path = models.CharField(max_length=1024)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["repository", "path"], name="repository_file_unique_path")]
+
+    def __str__(self) -> str:
+        return f"{self.repository}:{self.path}"
+
+
+class BaseModelLink(models.Model):
+    """`repository` declares `base_full_name` as a base model; the base may not be synced yet."""
+
+    class Relation(models.TextChoices):
+        FINETUNE = "finetune"
+        ADAPTER = "adapter"
+        QUANTIZED = "quantized"
+        MERGE = "merge"
+
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="base_links")
+    base_full_name = models.CharField(max_length=200, db_index=True)
+    relation = models.CharField(max_length=16, choices=Relation.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["repository", "base_full_name"], name="base_model_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.repository} {self.relation} of {self.base_full_name}"
+
+
+class PrefixedKeyGenerator(KeyGenerator):
+    """Keys whose prefix says what they are, so one Bearer header can carry either kind."""
+
+    def __init__(self, marker: str):
+        super().__init__(prefix_length=8, secret_key_length=40)
+        self.marker = marker
+
+    def get_prefix(self) -> str:
+        return self.marker + get_random_string(self.prefix_length - len(self.marker))
+
+
+class HubKeyManager(BaseAPIKeyManager):
+    key_generator = PrefixedKeyGenerator("hk")
+
+
+class HubKey(AbstractAPIKey):
+    """A hub's integration key; only its hash is stored."""
+
+    objects = HubKeyManager()
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "hub integration key"
+        verbose_name_plural = "hub integration keys"

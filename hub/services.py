@@ -1,0 +1,131 @@
+"""Every write to the hub catalogue: syncs from the hub, and enforcement effects it acknowledged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_fsm import can_proceed
+
+from hub.models import Account, BaseModelLink, Repository, RepositoryFile
+from hubmod.actors import SYSTEM, Actor
+from hubmod.audit import log as audit
+
+
+@dataclass(frozen=True)
+class BaseModelRef:
+    full_name: str
+    relation: str
+
+
+@dataclass(frozen=True)
+class FileRef:
+    path: str
+    sha256: str
+    size: int
+
+
+@transaction.atomic
+def account_sync(
+    *, actor: Actor, handle: str, display_name: str | None = None, email: str | None = None
+) -> tuple[Account, bool]:
+    account, created = Account.objects.select_for_update().get_or_create(handle=handle)
+    changed = {}
+    for field, value in (("display_name", display_name), ("email", email)):
+        if value is not None and getattr(account, field) != value:
+            setattr(account, field, value)
+            changed[field] = value
+    if changed:
+        account.save(update_fields=[*changed, "updated_at"])
+    if created or changed:
+        audit.record(
+            actor=actor,
+            verb="account.created" if created else "account.updated",
+            target=account,
+            data={"fields": sorted(changed)},
+        )
+    return account, created
+
+
+@transaction.atomic
+def repository_sync(
+    *,
+    actor: Actor,
+    owner: str,
+    name: str,
+    kind: str,
+    revision: str | None = None,
+    license_key: str | None = None,
+    card: str | None = None,
+    base_models: list[BaseModelRef] | None = None,
+    files: list[FileRef] | None = None,
+) -> tuple[Repository, bool]:
+    """Create or update a repository as the hub describes it; lists given replace the old ones."""
+    owner_account, _ = account_sync(actor=actor, handle=owner)
+    repository = Repository.objects.select_for_update().filter(owner=owner_account, name=name).first()
+    created = repository is None
+    if created:
+        repository = Repository(owner=owner_account, name=name, kind=kind)
+    changed: list[str] = []
+    for field, value in (("kind", kind), ("revision", revision), ("license_key", license_key), ("card", card)):
+        if value is not None and getattr(repository, field) != value:
+            setattr(repository, field, value)
+            changed.append(field)
+    if created:
+        repository.save()
+    elif changed:
+        repository.save(update_fields=[*changed, "updated_at"])
+
+    if base_models is not None:
+        repository.base_links.all().delete()
+        BaseModelLink.objects.bulk_create(
+            BaseModelLink(repository=repository, base_full_name=ref.full_name, relation=ref.relation)
+            for ref in base_models
+        )
+        changed.append("base_models")
+    if files is not None:
+        repository.files.all().delete()
+        RepositoryFile.objects.bulk_create(
+            RepositoryFile(repository=repository, path=f.path, sha256=f.sha256, size=f.size) for f in files
+        )
+        changed.append("files")
+    if created or changed:
+        audit.record(
+            actor=actor,
+            verb="repository.created" if created else "repository.updated",
+            target=repository,
+            data={"fields": changed, "revision": repository.revision},
+        )
+    return repository, created
+
+
+# What each enforcement kind does to hubmod's copy of the subject once the hub has applied it,
+# and what undoes it. Kinds absent here (warn, label, remove_files) change nothing we mirror.
+_REPOSITORY_EFFECTS = {
+    "delist": "delist",
+    "disable": "disable",
+}
+_ACCOUNT_EFFECTS = {
+    "restrict_account": "restrict",
+    "suspend_account": "suspend",
+}
+
+
+def subject_apply_effect(*, subject: Repository | Account, kind: str, revert: bool) -> None:
+    """Mirror an enforcement the hub acknowledged. Caller holds the transaction."""
+    if isinstance(subject, Repository):
+        subject = Repository.objects.select_for_update().get(pk=subject.pk)
+        if kind == "gate":
+            subject.gated = not revert
+            subject.save(update_fields=["gated", "updated_at"])
+            audit.record(actor=SYSTEM, verb="repository.ungated" if revert else "repository.gated", target=subject)
+            return
+        name = _REPOSITORY_EFFECTS.get(kind)
+    else:
+        subject = Account.objects.select_for_update().get(pk=subject.pk)
+        name = _ACCOUNT_EFFECTS.get(kind)
+    transition_name = "reinstate" if revert else name
+    if name is None or not can_proceed(getattr(subject, transition_name)):
+        # Already in the state the hub reports (a redelivered acknowledgement): nothing to mirror.
+        return
+    audit.transition(subject, transition_name, actor=SYSTEM, data={"enforcement": kind})

@@ -1,0 +1,50 @@
+"""Who did something: every service takes an Actor, every audit event records one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+ActorKind = Literal["staff", "hub", "system", "uploader", "reporter"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: ActorKind
+    label: str
+    user: AbstractBaseUser | None = None
+
+    @classmethod
+    def staff(cls, user: AbstractBaseUser) -> Actor:
+        return cls(kind="staff", label=user.get_username(), user=user)
+
+    @classmethod
+    def hub(cls, key_name: str) -> Actor:
+        return cls(kind="hub", label=f"hub key {key_name}")
+
+    @classmethod
+    def uploader(cls, handle: str) -> Actor:
+        return cls(kind="uploader", label=f"@{handle}")
+
+    @classmethod
+    def reporter(cls) -> Actor:
+        # A reporter's identity never enters the audit trail that uploaders may one day see.
+        return cls(kind="reporter", label="reporter")
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        """Django's permission check, so django-fsm transitions can take an Actor as `user`."""
+        if self.kind == "system":
+            return True
+        if self.user is not None and self.user.is_active:
+            return self.user.has_perm(perm)
+        return False
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.pk if self.user is not None else None
+
+
+SYSTEM = Actor(kind="system", label="hubmod")

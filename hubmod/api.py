@@ -1,0 +1,66 @@
+"""What every API view shares: the error format of API.md and the permission classes."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from hubmod.auth import HubPrincipal
+from hubmod.errors import ApplicationError, Conflict
+
+
+def exception_handler(exc, context):
+    """Answer with `{"errors": {field: [...]}}` or `{"detail": ...}`, as API.md fixes."""
+    if isinstance(exc, ApplicationError):
+        if exc.field_errors:
+            return Response({"errors": exc.field_errors}, status=exc.status_code)
+        body = {"detail": exc.message}
+        if isinstance(exc, Conflict) and exc.state is not None:
+            body["state"] = exc.state
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        return Response({"errors": detail}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    return drf_exception_handler(exc, context)
+
+
+class IsHub(permissions.BasePermission):
+    message = "This endpoint takes a hub integration key (Authorization: Bearer <key>)."
+
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.user, HubPrincipal)
+
+
+def require_perm(perm: str) -> type[permissions.BasePermission]:
+    """A permission class granting staff who hold Django permission `perm`."""
+
+    class HasPerm(permissions.BasePermission):
+        message = "Your role does not allow this."
+
+        def has_permission(self, request, view) -> bool:
+            user = request.user
+            return bool(user and user.is_authenticated and user.has_perm(perm))
+
+    HasPerm.__name__ = f"HasPerm[{perm}]"
+    return HasPerm
+
+
+def validated(serializer_class: type, data, **context) -> dict:
+    """Validate request data with `serializer_class`; a 400 with field errors otherwise."""
+    if not isinstance(data, dict):
+        raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
+    serializer = serializer_class(data=data, context=context)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

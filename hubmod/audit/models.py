@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One append-only line of the audit log.
+
+    Actor and target are kept as readable snapshots so the trail still reads right after the
+    user is renamed or the target is gone; the foreign key to the user never cascades.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_kind = models.CharField(max_length=16)
+    actor_label = models.CharField(max_length=200)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=64)
+    target_id = models.CharField(max_length=64)
+    target_label = models.CharField(max_length=300)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "id"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.actor_label} {self.verb} {self.target_type}:{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Audit events are append-only.")

@@ -1,0 +1,18 @@
+"""The Celery application; periodic jobs are declared here and nowhere else."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hubmod.settings")
+
+app = Celery("hubmod")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "enforcement-sweep-pending": {
+        "task": "moderation.enforcement_sweep",
+        "schedule": 60.0,
+    },
+}

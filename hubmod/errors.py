@@ -1,0 +1,35 @@
+"""Application errors: what a service raises when a request cannot be carried out.
+
+The API turns them into 4xx answers (see hubmod.api.exception_handler); pages show the message.
+"""
+
+
+class ApplicationError(Exception):
+    """A request that is well-formed but cannot be carried out; answered 400."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field_errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field_errors = field_errors or {}
+
+
+class Conflict(ApplicationError):
+    """The object is not in a state that allows this; answered 409 with its current state."""
+
+    status_code = 409
+
+    def __init__(self, message: str, *, state: str | None = None):
+        super().__init__(message)
+        self.state = state
+
+
+class IllegalTransition(Conflict):
+    def __init__(self, *, obj: object, transition: str, state: str):
+        label = type(obj).__name__.lower()
+        super().__init__(f"Cannot {transition} this {label} while it is {state}.", state=state)
+
+
+class Forbidden(ApplicationError):
+    status_code = 403

@@ -1,0 +1,363 @@
+"""Cases, decisions, enforcement actions and appeals, with their state machines.
+
+Transitions here only set state and derived fields; they never do I/O. Services call them through
+hubmod.audit.log.transition, which checks permission, saves and audits.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
+
+from hub.models import Account, PrefixedKeyGenerator, Repository
+from hubmod.db import TimestampedModel
+from licenses.models import LicenseClause
+
+
+class PolicyVersion(TimestampedModel):
+    """One version of the hub's acceptable-use policy; the newest in effect is current."""
+
+    version = models.CharField(max_length=32, unique=True)
+    effective_at = models.DateTimeField()
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-effective_at"]
+
+    def __str__(self) -> str:
+        return f"Hub policy {self.version}"
+
+
+class PolicySection(models.Model):
+    policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="sections")
+    key = models.SlugField(max_length=64)
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["policy", "key"]
+        constraints = [models.UniqueConstraint(fields=["policy", "key"], name="policy_section_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.policy.version})"
+
+
+OPEN_CASE_STATES = ("open", "in_review", "escalated", "reopened")
+
+
+class Case(ConcurrentTransitionMixin, TimestampedModel):
+    """All reports on one subject in one category, and what was decided about them."""
+
+    class State(models.TextChoices):
+        OPEN = "open"
+        IN_REVIEW = "in_review"
+        ESCALATED = "escalated"
+        RESOLVED = "resolved"
+        REOPENED = "reopened"
+
+    repository = models.ForeignKey(Repository, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    category = models.CharField(max_length=32)
+    state = FSMField(default=State.OPEN, choices=State.choices, protected=True)
+    priority = models.PositiveSmallIntegerField(default=0, help_text="Higher is more urgent.")
+    due_at = models.DateTimeField()
+    revision = models.CharField(max_length=64, blank=True, help_text="The commit the first report saw.")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
+    )
+    escalation_reason = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(repository__isnull=False, account__isnull=True)
+                | Q(repository__isnull=True, account__isnull=False),
+                name="case_has_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["repository", "category"],
+                condition=Q(state__in=OPEN_CASE_STATES, repository__isnull=False),
+                name="case_one_open_per_repository_category",
+            ),
+            models.UniqueConstraint(
+                fields=["account", "category"],
+                condition=Q(state__in=OPEN_CASE_STATES, account__isnull=False),
+                name="case_one_open_per_account_category",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "-priority", "due_at", "id"], name="case_queue_idx")]
+        permissions = [
+            ("claim_case", "Claim, release and escalate cases"),
+            ("decide_case", "Decide and dismiss cases"),
+            ("reopen_case", "Reopen resolved cases"),
+            ("handle_escalated_case", "Take escalated cases"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk} ({self.category}, {self.subject})"
+
+    @property
+    def subject(self) -> Repository | Account:
+        return self.repository if self.repository_id else self.account
+
+    @property
+    def subject_type(self) -> str:
+        return "repository" if self.repository_id else "account"
+
+    @property
+    def uploader(self) -> Account:
+        return self.repository.owner if self.repository_id else self.account
+
+    @transition(
+        field=state, source=[State.OPEN, State.REOPENED], target=State.IN_REVIEW, permission="moderation.claim_case"
+    )
+    def claim(self, *, by) -> None:
+        self.assignee = by
+
+    @transition(
+        field=state, source=State.ESCALATED, target=State.IN_REVIEW, permission="moderation.handle_escalated_case"
+    )
+    def claim_escalated(self, *, by) -> None:
+        self.assignee = by
+
+    @transition(field=state, source=State.IN_REVIEW, target=State.OPEN, permission="moderation.claim_case")
+    def release(self) -> None:
+        self.assignee = None
+
+    @transition(
+        field=state,
+        source=[State.OPEN, State.IN_REVIEW, State.REOPENED],
+        target=State.ESCALATED,
+        permission="moderation.claim_case",
+    )
+    def escalate(self, *, reason: str) -> None:
+        self.escalation_reason = reason
+        self.assignee = None
+
+    @transition(field=state, source=State.IN_REVIEW, target=State.RESOLVED, permission="moderation.decide_case")
+    def resolve(self, *, at) -> None:
+        self.resolved_at = at
+
+    @transition(field=state, source=State.RESOLVED, target=State.REOPENED, permission="moderation.reopen_case")
+    def reopen(self) -> None:
+        self.resolved_at = None
+        self.assignee = None
+
+
+class Decision(TimestampedModel):
+    """What was decided on a case, on which ground, and why: the statement of reasons."""
+
+    class Outcome(models.TextChoices):
+        ACTIONED = "actioned"
+        DISMISSED = "dismissed"
+
+    class Intent(models.TextChoices):
+        INADVERTENT = "inadvertent"
+        DELIBERATE = "deliberate"
+        UNKNOWN = "unknown"
+
+    class DismissalReason(models.TextChoices):
+        NO_VIOLATION = "no_violation"
+        NOT_ACTIONABLE = "not_actionable"
+        DUPLICATE = "duplicate"
+        UNFOUNDED = "unfounded"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    dismissal_reason = models.CharField(max_length=32, choices=DismissalReason.choices, blank=True)
+    policy_section = models.ForeignKey(PolicySection, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    license_clause = models.ForeignKey(LicenseClause, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The ground as it read when decided, so later edits of policy or license never rewrite it.
+    ground_label = models.CharField(max_length=300, blank=True)
+    ground_text = models.TextField(blank=True)
+    intent = models.CharField(max_length=16, choices=Intent.choices, default=Intent.UNKNOWN)
+    statement = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions")
+    automated_detection = models.BooleanField(default=False)
+    automated_decision = models.BooleanField(default=False)
+    territorial_scope = models.CharField(max_length=64, default="worldwide")
+    appeal_deadline = models.DateTimeField()
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(Q(policy_section__isnull=False) & Q(license_clause__isnull=False)),
+                name="decision_one_ground",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="dismissed") | Q(policy_section__isnull=False) | Q(license_clause__isnull=False),
+                name="decision_actioned_has_ground",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision {self.pk} on case {self.case_id}"
+
+
+class EnforcementAction(ConcurrentTransitionMixin, TimestampedModel):
+    """One thing the hub must do for a decision, or undo for an overturned one."""
+
+    class Kind(models.TextChoices):
+        WARN = "warn"
+        LABEL = "label"
+        DELIST = "delist"
+        GATE = "gate"
+        DISABLE = "disable"
+        REMOVE_FILES = "remove_files"
+        RESTRICT_ACCOUNT = "restrict_account"
+        SUSPEND_ACCOUNT = "suspend_account"
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        APPLIED = "applied"
+        FAILED = "failed"
+        REVERTED = "reverted"
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="actions")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    # Set on a reversal: the applied action this one undoes.
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal")
+    state = FSMField(default=State.PENDING, choices=State.choices, protected=True)
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=Q(state="pending"), name="enforcement_pending_idx"),
+        ]
+        permissions = [
+            ("apply_enforcement", "Record the hub's answer to an enforcement action (system only)"),
+            ("retry_enforcement", "Retry a failed enforcement action"),
+        ]
+
+    def __str__(self) -> str:
+        verb = "revert" if self.reverses_id else "apply"
+        return f"{verb} {self.kind} (action {self.pk})"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+    @property
+    def has_reversal(self) -> bool:
+        return EnforcementAction.objects.filter(reverses=self).exists()
+
+    @transition(field=state, source=State.PENDING, target=State.APPLIED, permission="moderation.apply_enforcement")
+    def mark_applied(self, *, at) -> None:
+        self.applied_at = at
+        self.last_error = ""
+        self.next_attempt_at = None
+
+    @transition(field=state, source=State.PENDING, target=State.FAILED, permission="moderation.apply_enforcement")
+    def mark_failed(self, *, error: str) -> None:
+        self.last_error = error
+        self.next_attempt_at = None
+
+    @transition(
+        field=state,
+        source=State.FAILED,
+        target=State.PENDING,
+        permission="moderation.retry_enforcement",
+        conditions=[lambda action: not action.has_reversal],
+    )
+    def retry(self, *, at) -> None:
+        self.attempts = 0
+        self.next_attempt_at = at
+
+    @transition(field=state, source=State.APPLIED, target=State.REVERTED, permission="moderation.apply_enforcement")
+    def mark_reverted(self) -> None:
+        pass
+
+
+def _reviewer_may_decide(appeal: "Appeal", actor) -> bool:
+    """Appeals go to someone else: never the person who made the decision appealed."""
+    return actor.has_perm("moderation.review_appeal") and appeal.decision.decided_by_id != getattr(
+        actor, "user_id", None
+    )
+
+
+class Appeal(ConcurrentTransitionMixin, TimestampedModel):
+    class Kind(models.TextChoices):
+        APPEAL = "appeal"
+        COUNTER_NOTICE = "counter_notice"
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted"
+        IN_REVIEW = "in_review"
+        UPHELD = "upheld"
+        OVERTURNED = "overturned"
+        MODIFIED = "modified"
+
+    class Appellant(models.TextChoices):
+        UPLOADER = "uploader"
+        REPORTER = "reporter"
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.APPEAL)
+    appellant = models.CharField(max_length=16, choices=Appellant.choices)
+    # The report whose reporter appeals a dismissal; an id, since moderation never imports reports.
+    appellant_report_id = models.BigIntegerField(null=True, blank=True)
+    statement = models.TextField()
+    state = FSMField(default=State.SUBMITTED, choices=State.choices, protected=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed_appeals"
+    )
+    outcome_statement = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "appellant"],
+                condition=Q(state__in=["submitted", "in_review"]),
+                name="appeal_one_open_per_decision_appellant",
+            ),
+        ]
+        permissions = [("review_appeal", "Decide appeals and counter-notices")]
+
+    def __str__(self) -> str:
+        return f"Appeal {self.pk} against decision {self.decision_id}"
+
+    @transition(field=state, source=State.SUBMITTED, target=State.IN_REVIEW, permission=_reviewer_may_decide)
+    def start_review(self, *, by) -> None:
+        self.reviewer = by
+
+    @transition(
+        field=state, source=[State.SUBMITTED, State.IN_REVIEW], target=State.UPHELD, permission=_reviewer_may_decide
+    )
+    def uphold(self, *, by, statement: str, at) -> None:
+        self._close(by=by, statement=statement, at=at)
+
+    @transition(
+        field=state, source=[State.SUBMITTED, State.IN_REVIEW], target=State.OVERTURNED, permission=_reviewer_may_decide
+    )
+    def overturn(self, *, by, statement: str, at) -> None:
+        self._close(by=by, statement=statement, at=at)
+
+    def _close(self, *, by, statement: str, at) -> None:
+        self.reviewer = by
+        self.outcome_statement = statement
+        self.decided_at = at
+
+
+class StaffTokenManager(BaseAPIKeyManager):
+    key_generator = PrefixedKeyGenerator("st")
+
+
+class StaffToken(AbstractAPIKey):
+    """A moderator's personal API token; only its hash is stored."""
+
+    objects = StaffTokenManager()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "staff API token"

@@ -1,0 +1,51 @@
+"""Staff roles: Django groups and the permissions each holds. `manage.py seed` applies them."""
+
+MODERATOR = "moderators"
+APPEAL_REVIEWER = "appeal_reviewers"
+HUB_ADMIN = "hub_admins"
+
+ROLE_BY_OPTION = {"moderator": MODERATOR, "appeal_reviewer": APPEAL_REVIEWER, "hub_admin": HUB_ADMIN}
+
+_MODERATOR_PERMS = [
+    "moderation.view_case",
+    "moderation.claim_case",
+    "moderation.decide_case",
+    "moderation.view_decision",
+    "moderation.view_enforcementaction",
+    "moderation.retry_enforcement",
+    "moderation.view_appeal",
+    "hub.view_repository",
+    "hub.view_account",
+    "licenses.view_license",
+    "licenses.view_licenseclause",
+]
+# Appeal reviewers are senior moderators: they also take escalations and reopen cases.
+_REVIEWER_PERMS = [
+    *_MODERATOR_PERMS,
+    "moderation.review_appeal",
+    "moderation.handle_escalated_case",
+    "moderation.reopen_case",
+]
+_ADMIN_PERMS = [
+    *_REVIEWER_PERMS,
+    "licenses.add_license",
+    "licenses.change_license",
+    "licenses.add_licenseclause",
+    "licenses.change_licenseclause",
+    "moderation.add_policyversion",
+    "moderation.change_policyversion",
+    "moderation.view_policyversion",
+    "moderation.add_policysection",
+    "moderation.change_policysection",
+    "moderation.view_policysection",
+    "hub.add_hubkey",
+    "hub.view_hubkey",
+    "hub.change_hubkey",
+    "audit.view_auditevent",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    MODERATOR: _MODERATOR_PERMS,
+    APPEAL_REVIEWER: _REVIEWER_PERMS,
+    HUB_ADMIN: _ADMIN_PERMS,
+}

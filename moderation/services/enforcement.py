@@ -1,0 +1,154 @@
+"""Enforcement: delivering actions to the hub exactly once, retrying, reverting, sweeping."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from hub.client import Delivery, HubClient
+from hub.services import subject_apply_effect
+from hubmod.actors import SYSTEM, Actor
+from hubmod.audit import log as audit
+from hubmod.tasks import dispatch_now, dispatch_on_commit
+from moderation.models import Decision, EnforcementAction
+from moderation.selectors import notice_token_for
+
+ACCOUNT_KINDS = {EnforcementAction.Kind.RESTRICT_ACCOUNT, EnforcementAction.Kind.SUSPEND_ACCOUNT}
+RETRY_CAP_SECONDS = 3600
+# A pending action untouched for this long was lost by the broker or a dead worker.
+SWEEP_AFTER = timedelta(minutes=2)
+
+
+def action_subject(action: EnforcementAction):
+    case = action.decision.case
+    return case.uploader if action.kind in ACCOUNT_KINDS else case.subject
+
+
+def webhook_payload(action: EnforcementAction) -> dict:
+    subject = action_subject(action)
+    is_account = action.kind in ACCOUNT_KINDS or action.decision.case.account_id is not None
+    return {
+        "type": "enforcement.revert" if action.is_reversal else "enforcement.apply",
+        "action": action.kind,
+        "subject": {
+            "type": "account" if is_account else "repository",
+            "id": subject.handle if is_account else subject.full_name,
+        },
+        "decision": action.decision_id,
+        "statement_url": settings.BASE_URL + reverse("notice", args=[notice_token_for(action.decision)]),
+        "created_at": action.created_at.isoformat(),
+    }
+
+
+def _retry_delay(attempt: int) -> float:
+    base = settings.ENFORCEMENT_RETRY_BASE_SECONDS
+    return min(RETRY_CAP_SECONDS, base * 2 ** (attempt - 1)) + random.uniform(0, base)
+
+
+def _reversal_waiting(reversal: EnforcementAction) -> float | None:
+    """A reversal goes out only once what it undoes has applied; None when it may go now."""
+    original_state = EnforcementAction.objects.values_list("state", flat=True).get(pk=reversal.reverses_id)
+    if original_state == EnforcementAction.State.PENDING:
+        return settings.ENFORCEMENT_RETRY_BASE_SECONDS
+    if original_state == EnforcementAction.State.FAILED:
+        with transaction.atomic():
+            reversal = EnforcementAction.objects.select_for_update().get(pk=reversal.pk)
+            if reversal.state == EnforcementAction.State.PENDING:
+                audit.transition(
+                    reversal,
+                    "mark_failed",
+                    actor=SYSTEM,
+                    error="Nothing to revert: the action it undoes never applied.",
+                )
+        return None
+    return None
+
+
+def enforcement_deliver(*, action_id: int, client: HubClient | None = None) -> float | None:
+    """Send one pending action to the hub and record the answer.
+
+    Returns the seconds to wait before the next attempt, or None when nothing is left to do.
+    Safe to run twice at once: the webhook id is stable and only one run records the outcome.
+    """
+    action = (
+        EnforcementAction.objects.select_related("decision__case__repository__owner", "decision__case__account")
+        .filter(pk=action_id)
+        .first()
+    )
+    if action is None or action.state != EnforcementAction.State.PENDING:
+        return None
+    if action.is_reversal:
+        waiting = _reversal_waiting(action)
+        if waiting is not None:
+            return waiting
+    result = (client or HubClient()).send(msg_id=f"msg_{action.idempotency_key.hex}", payload=webhook_payload(action))
+    with transaction.atomic():
+        action = EnforcementAction.objects.select_for_update().select_related("decision__case").get(pk=action_id)
+        if action.state != EnforcementAction.State.PENDING:
+            return None
+        if result.outcome is Delivery.DELIVERED:
+            audit.transition(action, "mark_applied", actor=SYSTEM, at=timezone.now(), data={"hub": result.detail})
+            subject_apply_effect(subject=action_subject(action), kind=action.kind, revert=action.is_reversal)
+            if action.is_reversal:
+                original = EnforcementAction.objects.select_for_update().get(pk=action.reverses_id)
+                audit.transition(original, "mark_reverted", actor=SYSTEM, data={"reversal": action.pk})
+            return None
+        action.attempts += 1
+        if result.outcome is Delivery.REJECTED or action.attempts >= settings.ENFORCEMENT_MAX_ATTEMPTS:
+            audit.transition(
+                action, "mark_failed", actor=SYSTEM, error=result.detail, data={"attempts": action.attempts}
+            )
+            return None
+        delay = _retry_delay(action.attempts)
+        action.last_error = result.detail
+        action.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+        action.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])
+        return delay
+
+
+@transaction.atomic
+def enforcement_retry(*, action_id: int, actor: Actor) -> EnforcementAction:
+    action = EnforcementAction.objects.select_for_update().get(pk=action_id)
+    audit.transition(action, "retry", actor=actor, at=timezone.now())
+    dispatch_on_commit("moderation.enforcement_deliver", action.pk)
+    return action
+
+
+def enforcement_revert_decision(*, decision: Decision, actor: Actor, reason: str) -> list[EnforcementAction]:
+    """Undo what a decision did, through the same delivery machinery. Caller holds the transaction.
+
+    An action still pending may be in flight to the hub right now, so it is not cancelled: its
+    reversal waits until it has applied, then undoes it.
+    """
+    reversals = []
+    undoable = (EnforcementAction.State.APPLIED, EnforcementAction.State.PENDING)
+    for action in decision.actions.select_for_update().filter(reverses__isnull=True, state__in=undoable):
+        reversal = EnforcementAction.objects.create(decision=decision, kind=action.kind, reverses=action)
+        audit.record(
+            actor=actor,
+            verb="enforcementaction.reversal_created",
+            target=reversal,
+            data={"reverses": action.pk, "reason": reason},
+        )
+        dispatch_on_commit("moderation.enforcement_deliver", reversal.pk)
+        reversals.append(reversal)
+    return reversals
+
+
+def enforcement_sweep() -> int:
+    """Re-dispatch pending actions the broker lost; run by beat. Returns how many."""
+    cutoff = timezone.now() - SWEEP_AFTER
+    stale = EnforcementAction.objects.filter(state=EnforcementAction.State.PENDING).filter(
+        next_attempt_at__lt=cutoff
+    ) | EnforcementAction.objects.filter(
+        state=EnforcementAction.State.PENDING, next_attempt_at__isnull=True, created_at__lt=cutoff
+    )
+    ids = list(stale.values_list("pk", flat=True)[:1000])
+    for pk in ids:
+        dispatch_now("moderation.enforcement_deliver", pk)
+    return len(ids)

@@ -1,0 +1,70 @@
+"""Notices: the statement of reasons to the uploader, the outcome to reporters, appeal results.
+
+Sent by tasks after commit. Reporters' addresses come through the case's reports and go only to
+their own outcome e-mail; nothing about a reporter is ever put into an uploader's notice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from moderation.models import Appeal, Decision
+from moderation.selectors import notice_token_for
+
+
+def notice_url(decision: Decision) -> str:
+    return settings.BASE_URL + reverse("notice", args=[notice_token_for(decision)])
+
+
+def decision_notify(*, decision_id: int) -> None:
+    """E-mail the uploader and the reporters once; a re-run after success sends nothing."""
+    decision = (
+        Decision.objects.select_related("case__repository__owner", "case__account")
+        .prefetch_related("actions")
+        .filter(pk=decision_id, notified_at__isnull=True)
+        .first()
+    )
+    if decision is None:
+        return
+    case = decision.case
+    uploader = case.uploader
+    context = {"decision": decision, "case": case, "subject": case.subject, "notice_url": notice_url(decision)}
+    if decision.outcome == Decision.Outcome.ACTIONED and uploader.email:
+        send_mail(
+            subject=f"Moderation decision on {case.subject}",
+            message=render_to_string("moderation/email/statement_of_reasons.txt", context),
+            from_email=None,
+            recipient_list=[uploader.email],
+        )
+    reporter_emails = sorted({e for e in case.reports.values_list("reporter_email", flat=True) if e})
+    for email in reporter_emails:
+        send_mail(
+            subject=f"Outcome of your report about {case.subject}",
+            message=render_to_string("moderation/email/report_outcome.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    with transaction.atomic():
+        Decision.objects.filter(pk=decision_id, notified_at__isnull=True).update(notified_at=timezone.now())
+
+
+def appeal_notify(*, appeal_id: int) -> None:
+    appeal = Appeal.objects.select_related("decision__case__repository__owner", "decision__case__account").get(
+        pk=appeal_id
+    )
+    if appeal.decided_at is None or appeal.appellant != Appeal.Appellant.UPLOADER:
+        return
+    uploader = appeal.decision.case.uploader
+    if uploader.email:
+        context = {"appeal": appeal, "decision": appeal.decision, "notice_url": notice_url(appeal.decision)}
+        send_mail(
+            subject=f"Your appeal about {appeal.decision.case.subject} was decided",
+            message=render_to_string("moderation/email/appeal_outcome.txt", context),
+            from_email=None,
+            recipient_list=[uploader.email],
+        )

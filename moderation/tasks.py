@@ -1,0 +1,31 @@
+"""Thin Celery tasks: take ids, call a service, retry what the service says to retry."""
+
+from celery import shared_task
+
+from moderation.services import enforcement, notices
+
+
+@shared_task(name="moderation.enforcement_deliver", bind=True, acks_late=True, max_retries=None)
+def enforcement_deliver(self, action_id: int) -> None:
+    retry_in = enforcement.enforcement_deliver(action_id=action_id)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)
+
+
+@shared_task(name="moderation.enforcement_sweep", acks_late=True)
+def enforcement_sweep() -> int:
+    return enforcement.enforcement_sweep()
+
+
+@shared_task(
+    name="moderation.decision_notify", acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=10
+)
+def decision_notify(decision_id: int) -> None:
+    notices.decision_notify(decision_id=decision_id)
+
+
+@shared_task(
+    name="moderation.appeal_notify", acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=10
+)
+def appeal_notify(appeal_id: int) -> None:
+    notices.appeal_notify(appeal_id=appeal_id)
