@@ -1,0 +1,98 @@
+"""Browser tests: Playwright driving Debian's chromium against the live server."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.factories import RepositoryFactory, moderator
+
+pytestmark = pytest.mark.browser
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"No chromium at {CHROMIUM}: install Debian's chromium package (make test does it as root).")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # around it are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dmca_notice_filed_through_the_form_shows_its_receipt_and_status(page, live_server):
+    RepositoryFactory(owner__handle="acme", name="tiny-llama")
+
+    page.goto("/report/")
+    page.get_by_role("link", name="Copyright infringement (DMCA notice)").click()
+    page.get_by_label("What are you reporting?").select_option("repository")
+    page.get_by_label("Which one?").fill("acme/tiny-llama")
+    page.get_by_label("The copyrighted work").fill("The novel 'Example', chapters 1-3")
+    page.get_by_label("Where the infringing material is").fill("data/train.jsonl lines 1-400")
+    page.get_by_label("Your full name").fill("Rita Rightsholder")
+    page.get_by_label("Your e-mail address").fill("rita@publisher.example")
+    page.get_by_label("Your postal address").fill("1 Main St, Springfield, US")
+    page.get_by_label("good faith belief").check()
+    page.get_by_label("the information in this notification is accurate").check()
+    page.get_by_label("I am the copyright owner").check()
+    page.get_by_label("Signature").fill("Rita Rightsholder")
+    page.get_by_role("button", name="Send report").click()
+
+    page.get_by_text("we received your report").wait_for()
+    receipt = page.get_by_test_id("receipt").inner_text().strip()
+    assert len(receipt) >= 24
+    assert page.get_by_test_id("status").inner_text() == "received"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "report-receipt.png", full_page=True)
+
+    # The status page works again later from the tracking link alone.
+    page.goto(page.url.replace("&new=1", ""))
+    assert page.get_by_test_id("status").inner_text() == "received"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_missing_field_is_shown_next_to_it_and_in_the_summary(page):
+    RepositoryFactory(owner__handle="acme", name="tiny-llama")
+
+    page.goto("/report/other/")
+    page.get_by_label("Which one?").fill("acme/tiny-llama")
+    page.get_by_role("button", name="Send report").click()
+
+    assert page.get_by_role("alert").get_by_text("What is wrong").is_visible()
+    assert page.locator("#id_details__explanation").is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_moderator_signs_in_and_sees_the_queue(page):
+    user = moderator(username="mia")
+    user.set_password("a long moderator password")
+    user.save()
+
+    page.goto("/console/")
+    page.get_by_label("Username").fill("mia")
+    page.get_by_label("Password").fill("a long moderator password")
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("heading", name="Review queue").wait_for()
+    assert page.get_by_text("Nothing waiting").is_visible()
