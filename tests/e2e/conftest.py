@@ -52,8 +52,23 @@ class Worker:
 
     def start(self, timeout: float = 60) -> "Worker":
         queue = django_settings.CELERY_TASK_DEFAULT_QUEUE
-        command = [sys.executable, "-m", "celery", "-A", "hubmod", "worker", "-P", "solo", "-Q", queue,
-                   "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "info"]
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "hubmod",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-l",
+            "info",
+        ]
         with self.log.open("a") as out:
             self.process = subprocess.Popen(command, cwd=PROJECT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout

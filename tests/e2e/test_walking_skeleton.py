@@ -39,14 +39,19 @@ def _client(base, token=None) -> httpx.Client:
 
 def test_report_to_delisting_to_appeal_to_relisting(real_parts, integration_hub, mail_dir: Path):
     base = real_parts
-    call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    _command_output("seed")
     hub = _client(base, _command_output("create_hub_key", "e2e hub"))
     moderator = _client(base, _command_output("create_staff", "mod", "--role", "moderator"))
     reviewer = _client(base, _command_output("create_staff", "rev", "--role", "appeal_reviewer"))
 
     # The hub syncs the uploader and the repository.
     assert hub.put("/api/v1/hub/accounts/uploader", json={"email": "uploader@example.org"}).status_code == 201
-    assert hub.put("/api/v1/hub/repositories/uploader/novel-model", json={"kind": "model", "revision": "abc1234"}).status_code == 201
+    assert (
+        hub.put(
+            "/api/v1/hub/repositories/uploader/novel-model", json={"kind": "model", "revision": "abc1234"}
+        ).status_code
+        == 201
+    )
 
     # Someone files a DMCA notice; it opens a case.
     report = _client(base).post(
@@ -75,8 +80,12 @@ def test_report_to_delisting_to_appeal_to_relisting(real_parts, integration_hub,
     assert moderator.post(f"/api/v1/cases/{case_id}/claim").json()["state"] == "in_review"
     decided = moderator.post(
         f"/api/v1/cases/{case_id}/decide",
-        json={"actions": ["delist"], "ground": {"policy_section": "copyright"}, "intent": "unknown",
-              "statement": "The training data contains the full text of the novel."},
+        json={
+            "actions": ["delist"],
+            "ground": {"policy_section": "copyright"},
+            "intent": "unknown",
+            "statement": "The training data contains the full text of the novel.",
+        },
     )
     assert decided.status_code == 200, decided.text
     decision_id = decided.json()["decision"]["id"]
@@ -109,8 +118,12 @@ def test_report_to_delisting_to_appeal_to_relisting(real_parts, integration_hub,
         "/api/v1/appeals", json={"decision": decision_id, "statement": "I own this text.", "token": token}
     )
     assert appeal.status_code == 201, appeal.text
-    assert moderator.post(f"/api/v1/appeals/{appeal.json()['id']}/decide",
-                          json={"outcome": "overturned", "statement": "x"}).status_code == 403
+    assert (
+        moderator.post(
+            f"/api/v1/appeals/{appeal.json()['id']}/decide", json={"outcome": "overturned", "statement": "x"}
+        ).status_code
+        == 403
+    )
     overturned = reviewer.post(
         f"/api/v1/appeals/{appeal.json()['id']}/decide",
         json={"outcome": "overturned", "statement": "The uploader showed a licence from the publisher."},
@@ -126,6 +139,17 @@ def test_report_to_delisting_to_appeal_to_relisting(real_parts, integration_hub,
 
     # Every state change is in the audit log.
     verbs = set(AuditEvent.objects.values_list("verb", flat=True))
-    assert {"report.filed", "case.opened", "case.claim", "case.resolve", "decision.created",
-            "enforcementaction.mark_applied", "repository.delist", "appeal.submitted", "appeal.overturn",
-            "enforcementaction.reversal_created", "enforcementaction.mark_reverted", "repository.reinstate"} <= verbs
+    assert {
+        "report.filed",
+        "case.opened",
+        "case.claim",
+        "case.resolve",
+        "decision.created",
+        "enforcementaction.mark_applied",
+        "repository.delist",
+        "appeal.submitted",
+        "appeal.overturn",
+        "enforcementaction.reversal_created",
+        "enforcementaction.mark_reverted",
+        "repository.reinstate",
+    } <= verbs
