@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, permissions, status
@@ -15,6 +16,12 @@ from hubmod.errors import ApplicationError, Conflict
 
 def exception_handler(exc, context):
     """Answer with `{"errors": {field: [...]}}` or `{"detail": ...}`, as API.md fixes."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response(
+            {"detail": f"The request body is larger than {limit // 1024} KiB; send less."},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, ApplicationError):
         if exc.field_errors:
             return Response({"errors": exc.field_errors}, status=exc.status_code)

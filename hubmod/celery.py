@@ -15,4 +15,8 @@ app.conf.beat_schedule = {
         "task": "moderation.enforcement_sweep",
         "schedule": 60.0,
     },
+    "notices-sweep-unsent": {
+        "task": "moderation.notices_sweep",
+        "schedule": 120.0,
+    },
 }

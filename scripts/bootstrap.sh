@@ -21,7 +21,13 @@ fi
 stamp=".bootstrap-$(basename "$requirements" .txt)"
 digest=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+  echo "installing $requirements into .venv"
+  log=$(mktemp)
+  if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
+         && .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    exit 1
+  fi
+  rm -f "$log"
   echo "$digest" > "$stamp"
 fi

@@ -6,6 +6,8 @@ their own outcome e-mail; nothing about a reporter is ever put into an uploader'
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -13,8 +15,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from hubmod.tasks import dispatch_now
 from moderation.models import Appeal, Decision
 from moderation.selectors import notice_token_for
+
+NOTICE_SWEEP_AFTER = timedelta(minutes=5)
 
 
 def notice_url(decision: Decision) -> str:
@@ -68,3 +73,14 @@ def appeal_notify(*, appeal_id: int) -> None:
             from_email=None,
             recipient_list=[uploader.email],
         )
+
+
+def notices_sweep() -> int:
+    """Re-dispatch decision notices the broker lost; run by beat. Returns how many."""
+    cutoff = timezone.now() - NOTICE_SWEEP_AFTER
+    ids = list(
+        Decision.objects.filter(notified_at__isnull=True, created_at__lt=cutoff).values_list("pk", flat=True)[:1000]
+    )
+    for pk in ids:
+        dispatch_now("moderation.decision_notify", pk)
+    return len(ids)
