@@ -132,7 +132,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["hubmod.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hubmod.schema.AutoSchema",
     "EXCEPTION_HANDLER": "hubmod.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -141,6 +141,17 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RepositoryKindEnum": "hub.models.Repository.Kind",
+        "VisibilityEnum": "hub.models.Repository.Visibility",
+        "StandingEnum": "hub.models.Account.Standing",
+        "CaseStateEnum": "moderation.models.Case.State",
+        "ActionKindEnum": "moderation.models.EnforcementAction.Kind",
+        "ActionStateEnum": "moderation.models.EnforcementAction.State",
+        "AppealKindEnum": "moderation.models.Appeal.Kind",
+        "AppealStateEnum": "moderation.models.Appeal.State",
+        "DismissalReasonEnum": "moderation.models.Decision.DismissalReason",
+    },
 }
 # Bodies larger than this are refused before parsing (the API answers 413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from hub import api as hub_api
+from hubmod import schema  # noqa: F401 - registers the Bearer key scheme with drf-spectacular
 from licenses import api as licenses_api
 from moderation import api as moderation_api
 from moderation import views as moderation_views

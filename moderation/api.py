@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import Q
 from django.http import Http404
 from django.utils.crypto import constant_time_compare
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,6 +30,13 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {"type": {"type": "string", "enum": ["repository", "account"]}, "id": {"type": "string"}},
+        "required": ["type", "id"],
+    }
+)
 class SubjectField(serializers.Field):
     def to_representation(self, case: Case) -> dict:
         subject = case.subject

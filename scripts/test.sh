@@ -18,6 +18,7 @@ echo "== lint"
 .venv/bin/ruff check . || exit 1
 .venv/bin/ruff format --check . || exit 1
 .venv/bin/python manage.py check --fail-level WARNING || exit 1
+.venv/bin/python manage.py spectacular --validate --fail-on-warn --file /dev/null 2>/dev/null || { echo "The OpenAPI schema has warnings: run manage.py spectacular --validate --fail-on-warn." >&2; exit 1; }
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration." >&2; exit 1; }
 
 if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
