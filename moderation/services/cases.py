@@ -97,22 +97,28 @@ def _appeal_deadline():
     return timezone.now() + timedelta(days=settings.APPEAL_WINDOW_DAYS)
 
 
+def _case_resolve(*, case: Case, actor: Actor, audit_data: dict, **decision_fields) -> Decision:
+    """Resolve a locked, claimed case with one decision; the uploader and reporters are told."""
+    _require_assignee(case, actor)
+    audit.transition(case, "resolve", actor=actor, at=timezone.now(), data=audit_data)
+    decision = Decision.objects.create(
+        case=case, decided_by=actor.user, appeal_deadline=_appeal_deadline(), **decision_fields
+    )
+    audit.record(actor=actor, verb="decision.created", target=decision, data=audit_data)
+    dispatch_on_commit("moderation.decision_notify", decision.pk)
+    return decision
+
+
 @transaction.atomic
 def case_dismiss(*, case_id: int, actor: Actor, reason: str, statement: str) -> Decision:
-    case = _locked_case(case_id)
-    _require_assignee(case, actor)
-    audit.transition(case, "resolve", actor=actor, at=timezone.now(), data={"outcome": "dismissed", "reason": reason})
-    decision = Decision.objects.create(
-        case=case,
+    return _case_resolve(
+        case=_locked_case(case_id),
+        actor=actor,
+        audit_data={"outcome": "dismissed", "reason": reason},
         outcome=Decision.Outcome.DISMISSED,
         dismissal_reason=reason,
         statement=statement,
-        decided_by=actor.user,
-        appeal_deadline=_appeal_deadline(),
     )
-    audit.record(actor=actor, verb="decision.created", target=decision, data={"outcome": "dismissed", "reason": reason})
-    dispatch_on_commit("moderation.decision_notify", decision.pk)
-    return decision
 
 
 def _resolve_ground(ground: Ground) -> dict:
@@ -160,25 +166,16 @@ def case_decide(
             field_errors={"actions": ["On an account, choose restrict_account or suspend_account."]},
         )
     grounds = _resolve_ground(ground)
-    _require_assignee(case, actor)
-    audit.transition(case, "resolve", actor=actor, at=timezone.now(), data={"outcome": "actioned", "actions": actions})
-    decision = Decision.objects.create(
+    decision = _case_resolve(
         case=case,
+        actor=actor,
+        audit_data={"outcome": "actioned", "actions": actions, "ground": grounds["ground_label"], "intent": intent},
         outcome=Decision.Outcome.ACTIONED,
         intent=intent,
         statement=statement,
-        decided_by=actor.user,
-        appeal_deadline=_appeal_deadline(),
         **grounds,
     )
     created = EnforcementAction.objects.bulk_create(EnforcementAction(decision=decision, kind=kind) for kind in actions)
-    audit.record(
-        actor=actor,
-        verb="decision.created",
-        target=decision,
-        data={"outcome": "actioned", "actions": actions, "ground": decision.ground_label, "intent": intent},
-    )
     for action in created:
         dispatch_on_commit("moderation.enforcement_deliver", action.pk)
-    dispatch_on_commit("moderation.decision_notify", decision.pk)
     return decision
