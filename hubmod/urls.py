@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from hub import api as hub_api
 from hubmod import schema  # noqa: F401 - registers the Bearer key scheme with drf-spectacular
 from licenses import api as licenses_api
+from licenses import views as licenses_views
 from moderation import api as moderation_api
 from moderation import views as moderation_views
 from reports import api as reports_api
@@ -37,11 +38,17 @@ api_v1 = [
     path("appeals/<int:appeal_id>/decide", moderation_api.AppealDecideApi.as_view(), name="api-appeal-decide"),
     path("licenses", licenses_api.LicenseListApi.as_view(), name="api-licenses"),
     path("licenses/<str:key>", licenses_api.LicenseDetailApi.as_view(), name="api-license"),
+    path("licenses/<str:key>/history", licenses_api.LicenseHistoryApi.as_view(), name="api-license-history"),
+    path("licenses/<str:key>/clauses", licenses_api.ClauseCreateApi.as_view(), name="api-license-clauses"),
+    path(
+        "licenses/<str:key>/clauses/<int:clause_id>", licenses_api.ClauseUpdateApi.as_view(), name="api-license-clause"
+    ),
 ]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="report-start", permanent=False)),
     path("api/v1/", include(api_v1)),
+    path("licenses/", licenses_views.catalogue, name="license-catalogue"),
     path("report/", reports_views.report_start, name="report-start"),
     path("report/<slug:category>/", reports_views.report_new, name="report-new"),
     path("reports/<int:report_id>/status", reports_views.report_status_page, name="report-status"),

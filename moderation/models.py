@@ -171,6 +171,10 @@ class Decision(TimestampedModel):
     dismissal_reason = models.CharField(max_length=32, choices=DismissalReason.choices, blank=True)
     policy_section = models.ForeignKey(PolicySection, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     license_clause = models.ForeignKey(LicenseClause, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The clause exactly as it read when cited: its history record, kept even if admins edit it later.
+    license_clause_version = models.ForeignKey(
+        LicenseClause.history.model, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # The ground as it read when decided, so later edits of policy or license never rewrite it.
     ground_label = models.CharField(max_length=300, blank=True)
     ground_text = models.TextField(blank=True)

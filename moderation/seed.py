@@ -1,13 +1,15 @@
-"""What `manage.py seed` loads: the default hub policy and the starter license catalogue.
+"""What `manage.py seed` loads: the staff roles, the default hub policy and the starter license catalogue.
 
-Idempotent: running it again changes nothing that is already as described here.
+Idempotent: it adds what is missing and never overwrites what admins have since edited.
 """
 
 from datetime import UTC, datetime
 
 from django.db import transaction
 
-from licenses.models import License, LicenseClause
+from hubmod.actors import SYSTEM
+from licenses.catalogue import CATALOGUE
+from licenses.services import catalogue_load
 from moderation.models import PolicySection, PolicyVersion
 from moderation.services.staff import roles_sync
 
@@ -69,45 +71,6 @@ DEFAULT_POLICY_SECTIONS = [
     ),
 ]
 
-STARTER_LICENSES = [
-    {
-        "key": "apache-2.0",
-        "spdx_id": "Apache-2.0",
-        "name": "Apache License 2.0",
-        "url": "https://www.apache.org/licenses/LICENSE-2.0",
-        "actionable": True,
-        "rationale": "Permissive: no use restrictions, so use-based complaints are not actionable. Its "
-        "attribution and notice conditions are clear, so missing attribution is.",
-        "clauses": [
-            (
-                "4.a-d",
-                "Redistributions must carry the license and keep copyright, patent, trademark and attribution notices.",
-                True,
-            )
-        ],
-    },
-    {
-        "key": "mit",
-        "spdx_id": "MIT",
-        "name": "MIT License",
-        "url": "https://opensource.org/license/mit",
-        "actionable": True,
-        "rationale": "Permissive: use-based complaints are not actionable. The one condition, keeping the "
-        "copyright and permission notice, is clear and actionable.",
-        "clauses": [("notice", "Copies must include the copyright notice and the permission notice.", True)],
-    },
-    {
-        "key": "other",
-        "spdx_id": "",
-        "name": "Other license",
-        "url": "",
-        "actionable": False,
-        "rationale": "The hub cannot interpret a license it has not reviewed. Report the conduct itself "
-        "under another category (copyright, acceptable use) instead.",
-        "clauses": [],
-    },
-]
-
 
 @transaction.atomic
 def seed() -> None:
@@ -117,12 +80,5 @@ def seed() -> None:
         defaults={"effective_at": datetime(2026, 11, 1, tzinfo=UTC), "summary": "The hub's first published policy."},
     )
     for key, title, text in DEFAULT_POLICY_SECTIONS:
-        PolicySection.objects.update_or_create(policy=policy, key=key, defaults={"title": title, "text": text})
-    for spec in STARTER_LICENSES:
-        spec = dict(spec)
-        clauses = spec.pop("clauses")
-        license_, _ = License.objects.update_or_create(key=spec.pop("key"), defaults=spec)
-        for ref, summary, actionable in clauses:
-            LicenseClause.objects.update_or_create(
-                license=license_, ref=ref, defaults={"summary": summary, "actionable": actionable}
-            )
+        PolicySection.objects.get_or_create(policy=policy, key=key, defaults={"title": title, "text": text})
+    catalogue_load(actor=SYSTEM, specs=CATALOGUE)

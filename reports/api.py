@@ -53,6 +53,7 @@ class ReportCategoriesApi(APIView):
                             "help": f.help,
                             **({"choices": [value for value, _ in f.choices]} if f.choices else {}),
                             **({"statement": f.statement} if f.statement else {}),
+                            **({"choices_url": "/api/v1/licenses"} if f.type.startswith("license") else {}),
                         }
                         for f in c.fields
                     ],

@@ -6,10 +6,14 @@ and `GET /api/v1/report-categories`, so the three cannot drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-FieldType = Literal["string", "text", "email", "boolean", "choice"]
+from reports.checks import license_violation_check
+
+# "license" is a key of the license catalogue; "license_clause" the id of one of its clauses.
+FieldType = Literal["string", "text", "email", "boolean", "choice", "license", "license_clause"]
 SubjectType = Literal["repository", "account"]
 REPOSITORY: SubjectType = "repository"
 ACCOUNT: SubjectType = "account"
@@ -42,6 +46,8 @@ class Category:
     # "optional": anonymous allowed; "required": name and e-mail are legal elements of the notice.
     reporter_identity: Literal["optional", "required"] = "optional"
     legal_basis: str = ""
+    # Checks that need the subject: (cleaned details, repository or account) -> {field: [messages]}.
+    check: Callable[[dict, object], dict[str, list[str]]] | None = None
 
 
 DMCA_GOOD_FAITH = (
@@ -114,7 +120,39 @@ OTHER = Category(
     ),
 )
 
-CATEGORIES: dict[str, Category] = {c.key: c for c in (COPYRIGHT, OTHER)}
+LICENSE_VIOLATION = Category(
+    key="license_violation",
+    label="License violation",
+    description=(
+        "A repository breaks a term of its own license, such as a use restriction or an attribution "
+        "requirement. Cite the clause from the list of licenses the hub acts on."
+    ),
+    subject_types=(REPOSITORY,),
+    check=license_violation_check,
+    fields=(
+        DetailField(
+            "license",
+            "license",
+            "The repository's license",
+            "The license key the repository is published under, as shown on the hub (e.g. llama3.1).",
+            max_length=64,
+        ),
+        DetailField(
+            "clause",
+            "license_clause",
+            "The clause it breaks",
+            "Choose the clause from the list of licenses the hub acts on.",
+        ),
+        DetailField(
+            "explanation",
+            "text",
+            "How it breaks the clause",
+            "What in the repository (files, model card, demo) shows the clause is broken.",
+        ),
+    ),
+)
+
+CATEGORIES: dict[str, Category] = {c.key: c for c in (COPYRIGHT, LICENSE_VIOLATION, OTHER)}
 
 
 def category_get(key: str) -> Category | None:

@@ -1,9 +1,21 @@
 """HTML forms, built from the same category definitions as the API."""
 
 from django import forms
-from django.utils.html import format_html
+from django.utils.text import Truncator
 
+from licenses.models import License
+from licenses.selectors import actionable_catalogue
 from reports.categories import Category, DetailField
+
+
+def _clause_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Actionable clauses grouped by license, for a <select> with one <optgroup> per license."""
+    groups = []
+    for license_ in actionable_catalogue():
+        clauses = [(c.pk, f"{c.ref}: {Truncator(c.summary).chars(90)}") for c in license_.clauses.all()]
+        if clauses:
+            groups.append((f"{license_.name} ({license_.key})", clauses))
+    return groups
 
 
 def _form_field(spec: DetailField) -> forms.Field:
@@ -20,6 +32,11 @@ def _form_field(spec: DetailField) -> forms.Field:
         return forms.EmailField(max_length=254, **common)
     if spec.type == "choice":
         return forms.ChoiceField(choices=[("", "—"), *spec.choices], **common)
+    if spec.type == "license":
+        keys = License.objects.order_by("key").values_list("key", "name")
+        return forms.ChoiceField(choices=[("", "—"), *((k, f"{k} — {n}") for k, n in keys)], **common)
+    if spec.type == "license_clause":
+        return forms.TypedChoiceField(choices=[("", "—"), *_clause_choices()], coerce=int, **common)
     widget = forms.Textarea(attrs={"rows": 4}) if spec.type == "text" else forms.TextInput
     return forms.CharField(max_length=spec.max_length, widget=widget, **common)
 
@@ -76,8 +93,9 @@ class ReportForm(forms.Form):
     def add_service_errors(self, field_errors: dict) -> None:
         """Show errors the intake service found next to the fields they belong to."""
         for key, messages in field_errors.items():
-            name = {"subject": "subject_id", "category": None}.get(key, f"details__{key}")
-            if isinstance(messages, dict):
-                messages = [format_html("{}", m) for sub in messages.values() for m in sub]
+            if key == "details" and isinstance(messages, dict):
+                self.add_service_errors({f"details__{name}": sub for name, sub in messages.items()})
+                continue
+            name = {"subject": "subject_id", "reporter": "reporter_email"}.get(key, key)
             for message in messages:
                 self.add_error(name if name in self.fields else None, str(message))

@@ -19,6 +19,8 @@ def _drf_field(spec: DetailField) -> serializers.Field:
         return serializers.EmailField(max_length=254, **common)
     if spec.type == "choice":
         return serializers.ChoiceField(choices=spec.choices, **common)
+    if spec.type == "license_clause":
+        return serializers.IntegerField(min_value=1, max_value=2**62, **common)
     return serializers.CharField(max_length=spec.max_length, allow_blank=not spec.required, **common)
 
 

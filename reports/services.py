@@ -82,6 +82,10 @@ def report_file(
             field_errors={"reporter": [f"Give your name and e-mail: the law requires them in a {spec.label} notice."]},
         )
     repository, account = _subject_rows(subject)
+    if spec.check is not None:
+        problems = spec.check(cleaned, repository or account)
+        if problems:
+            raise ApplicationError("The report does not fit its subject.", field_errors={"details": problems})
     case, opened = case_for_report(repository=repository, account=account, category=category, revision=subject.revision)
     receipt = receipt_new()
     report = Report.objects.create(

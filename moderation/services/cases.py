@@ -148,6 +148,7 @@ def _resolve_ground(ground: Ground) -> dict:
     version = f" {clause.license.version}" if clause.license.version else ""
     return {
         "license_clause": clause,
+        "license_clause_version": clause.history.order_by("-history_id").first(),
         "ground_label": f"{clause.license.name}{version}, clause {clause.ref}",
         "ground_text": clause.summary,
     }

@@ -96,3 +96,26 @@ def test_a_moderator_signs_in_and_sees_the_queue(page):
 
     page.get_by_role("heading", name="Review queue").wait_for()
     assert page.get_by_text("Nothing waiting").is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_public_license_catalogue_lists_clauses_and_explains_the_rest(page):
+    from licenses.models import License
+    from moderation.seed import seed
+
+    seed()
+    llama = License.objects.get(key="llama3.1")
+    first_clause = llama.clauses.filter(actionable=True).order_by("ref").first()
+
+    page.goto("/report/")
+    page.get_by_role("link", name="Licenses we act on").click()
+
+    page.get_by_role("heading", name="Licenses the hub acts on").wait_for()
+    page.get_by_role("navigation", name="Licenses on this page").get_by_role("link", name=llama.name).click()
+    section = page.locator("section#llama3\\.1")
+    assert section.get_by_role("rowheader", name=first_clause.ref, exact=True).is_visible()
+    assert section.get_by_text(first_clause.summary).is_visible()
+    assert page.get_by_role("heading", name="Licenses we do not act on").is_visible()
+    assert page.get_by_text(License.objects.get(key="unknown").rationale).is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "license-catalogue.png")

@@ -157,12 +157,12 @@ def test_bad_decisions_are_400_naming_the_field_and_leave_the_case_in_review(cas
 def test_a_license_clause_can_ground_a_decision(case, hub_receiver):
     from licenses.models import LicenseClause
 
-    clause = LicenseClause.objects.get(license__key="mit", ref="notice")
+    clause = LicenseClause.objects.filter(license__key="mit", actionable=True).first()
 
     response = decide(api_for(moderator()), case, {**DECIDE, "ground": {"license_clause": clause.pk}})
 
     assert response.status_code == 200
-    assert response.json()["decision"]["ground"]["label"] == "MIT License, clause notice"
+    assert response.json()["decision"]["ground"]["label"] == f"MIT License, clause {clause.ref}"
 
 
 @pytest.mark.django_db
