@@ -161,3 +161,15 @@ def test_the_html_form_explains_a_license_the_hub_does_not_act_on(seeded, client
 
     assert response.status_code == 400
     assert "does not act on the terms of the &#x27;other&#x27; license" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_html_form_refuses_a_clause_of_another_license_next_to_the_clause_field(llama_repo, client):
+    response = client.post(
+        "/report/license_violation/", form_data(llama_repo, details__clause=str(actionable_clause("gemma").pk))
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "is not a clause of &#x27;llama3.1&#x27;" in page
+    assert 'href="#id_details__clause"' in page
