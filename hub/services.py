@@ -10,6 +10,7 @@ from django_fsm import can_proceed
 from hub.models import Account, BaseModelLink, Repository, RepositoryFile
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
+from hubmod.tasks import dispatch_on_commit
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ def repository_sync(
             RepositoryFile(repository=repository, path=f.path, sha256=f.sha256, size=f.size) for f in files
         )
         changed.append("files")
+        # Intake checks the new files against the known-bad hash lists; dispatched by name, since
+        # the catalogue imports nothing of the apps built on it.
+        dispatch_on_commit("reports.repository_scan_files", repository.pk)
     if created or changed:
         audit.record(
             actor=actor,

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from hubmod.auth import HubPrincipal
-from hubmod.errors import ApplicationError, Conflict
+from hubmod.errors import ApplicationError, Conflict, TooManyRequests
 
 
 def exception_handler(exc, context):
@@ -28,7 +28,8 @@ def exception_handler(exc, context):
         body = {"detail": exc.message}
         if isinstance(exc, Conflict) and exc.state is not None:
             body["state"] = exc.state
-        return Response(body, status=exc.status_code)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+        return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -33,3 +33,11 @@ class IllegalTransition(Conflict):
 
 class Forbidden(ApplicationError):
     status_code = 403
+
+
+class TooManyRequests(ApplicationError):
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_countries",
+    "django_ratelimit",
     "rest_framework_api_key",
     "drf_spectacular",
     "simple_history",
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hubmod.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,7 +96,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, cache and Celery -----------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # The cache may live in another Redis database than the broker (the tests clear it).
+            "LOCATION": env.str("REDIS_CACHE_URL", default=REDIS_URL),
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
@@ -103,6 +112,12 @@ else:
     # kombu's SQLAlchemy transport hands every transport option to create_engine, so the
     # polling interval stays at its default of one second here.
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # The embedded default serves from one web process, where a local-memory cache is shared by
+    # every request, so rate limits hold; production uses Redis.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
+# django-ratelimit lists django-redis, not Django's own RedisCache, which increments atomically
+# with Redis INCR all the same.
+SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "django_ratelimit.W001"]
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -201,3 +216,23 @@ LOGGING = {
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
+
+# --- Intake limits ---------------------------------------------------------------------------
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=5)
+# Whole requests larger than this are refused before Django reads them (413).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=EVIDENCE_MAX_FILES * EVIDENCE_MAX_BYTES + 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Rates per client address and per reporter e-mail (django-ratelimit syntax: count/period).
+REPORT_RATE_PER_ADDRESS = env.str("REPORT_RATE_PER_ADDRESS", default="30/h")
+REPORT_RATE_PER_REPORTER = env.str("REPORT_RATE_PER_REPORTER", default="20/h")
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# Surge: this many distinct reporters on one case within the window flags it in the queue.
+SURGE_DISTINCT_REPORTERS = env.int("SURGE_DISTINCT_REPORTERS", default=10)
+SURGE_WINDOW_MINUTES = env.int("SURGE_WINDOW_MINUTES", default=60)
+# DSA Art. 23: manifestly unfounded notices within the window lead to a warning, then a suspension.
+UNFOUNDED_WINDOW_DAYS = env.int("UNFOUNDED_WINDOW_DAYS", default=180)
+UNFOUNDED_WARN_AFTER = env.int("UNFOUNDED_WARN_AFTER", default=3)
+UNFOUNDED_SUSPEND_AFTER = env.int("UNFOUNDED_SUSPEND_AFTER", default=5)
+UNFOUNDED_SUSPENSION_DAYS = env.int("UNFOUNDED_SUSPENSION_DAYS", default=30)

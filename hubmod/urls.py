@@ -21,6 +21,7 @@ api_v1 = [
     path("report-categories", reports_api.ReportCategoriesApi.as_view(), name="api-report-categories"),
     path("reports", reports_api.ReportCreateApi.as_view(), name="api-reports"),
     path("reports/<int:report_id>", reports_api.ReportStatusApi.as_view(), name="api-report-status"),
+    path("reports/<int:report_id>/evidence", reports_api.ReportEvidenceApi.as_view(), name="api-report-evidence"),
     path("cases", moderation_api.CaseListApi.as_view(), name="api-cases"),
     path("cases/<int:case_id>", moderation_api.CaseDetailApi.as_view(), name="api-case"),
     path("cases/<int:case_id>/claim", moderation_api.CaseClaimApi.as_view(), name="api-case-claim"),
@@ -52,6 +53,8 @@ urlpatterns = [
     path("report/", reports_views.report_start, name="report-start"),
     path("report/<slug:category>/", reports_views.report_new, name="report-new"),
     path("reports/<int:report_id>/status", reports_views.report_status_page, name="report-status"),
+    path("reports/<int:report_id>/appeal", reports_views.report_appeal, name="report-appeal"),
+    path("console/evidence/<int:evidence_id>", reports_views.evidence_download, name="evidence-download"),
     path("notices/<str:token>/", moderation_views.notice, name="notice"),
     path(
         "console/login/",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
-from moderation.models import PolicySection, PolicyVersion, StaffToken
+from moderation.models import PolicySection, PolicyVersion, SlaRule, StaffToken
 
 
 class PolicySectionInline(admin.StackedInline):
@@ -18,3 +18,9 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 @admin.register(StaffToken)
 class StaffTokenAdmin(APIKeyModelAdmin):
     list_display = [*APIKeyModelAdmin.list_display, "user"]
+
+
+@admin.register(SlaRule)
+class SlaRuleAdmin(admin.ModelAdmin):
+    list_display = ["category", "priority", "hours_to_decision", "updated_at"]
+    list_editable = ["priority", "hours_to_decision"]

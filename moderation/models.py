@@ -70,6 +70,8 @@ class Case(ConcurrentTransitionMixin, TimestampedModel):
     )
     escalation_reason = models.TextField(blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Many distinct people reported it in a short window. Shown in the queue; never enforces.
+    surge_detected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -365,3 +367,18 @@ class StaffToken(AbstractAPIKey):
 
     class Meta(AbstractAPIKey.Meta):
         verbose_name = "staff API token"
+
+
+class SlaRule(TimestampedModel):
+    """How urgent a report category is: its queue priority and its time to a decision."""
+
+    category = models.CharField(max_length=32, unique=True)
+    priority = models.PositiveSmallIntegerField(help_text="Higher is more urgent.")
+    hours_to_decision = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-priority", "category"]
+        verbose_name = "SLA rule"
+
+    def __str__(self) -> str:
+        return f"{self.category}: priority {self.priority}, {self.hours_to_decision} h"

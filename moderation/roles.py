@@ -42,6 +42,18 @@ _ADMIN_PERMS = [
     "hub.view_hubkey",
     "hub.change_hubkey",
     "audit.view_auditevent",
+    "moderation.view_slarule",
+    "moderation.change_slarule",
+    "reports.view_reporter",
+    "reports.change_reporter",
+    "reports.trust_reporter",
+    "reports.view_hashlist",
+    "reports.add_hashlist",
+    "reports.change_hashlist",
+    "reports.add_knownhash",
+    "reports.change_knownhash",
+    "reports.delete_knownhash",
+    "reports.view_evidence",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -10,8 +10,9 @@ from django.db import transaction
 from hubmod.actors import SYSTEM
 from licenses.catalogue import CATALOGUE
 from licenses.services import catalogue_load
-from moderation.models import PolicySection, PolicyVersion
+from moderation.models import PolicySection, PolicyVersion, SlaRule
 from moderation.services.staff import roles_sync
+from moderation.sla import DEFAULT_SLA
 
 DEFAULT_POLICY_VERSION = "2026-11"
 DEFAULT_POLICY_SECTIONS = [
@@ -81,4 +82,9 @@ def seed() -> None:
     )
     for key, title, text in DEFAULT_POLICY_SECTIONS:
         PolicySection.objects.get_or_create(policy=policy, key=key, defaults={"title": title, "text": text})
+    for category, sla in DEFAULT_SLA.items():
+        SlaRule.objects.get_or_create(
+            category=category,
+            defaults={"priority": sla.priority, "hours_to_decision": int(sla.time_to_decision.total_seconds() // 3600)},
+        )
     catalogue_load(actor=SYSTEM, specs=CATALOGUE)

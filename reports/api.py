@@ -5,6 +5,7 @@ import re
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,10 +14,13 @@ from hub.models import HANDLE_PATTERN
 from hubmod.api import validated
 from hubmod.auth import HubPrincipal, actor_for
 from reports.categories import CATEGORIES
+from reports.evidence import evidence_read
+from reports.lines import LINES_PATTERN, parse_lines
 from reports.models import Report
 from reports.notices import status_url
 from reports.selectors import report_status, report_with_receipt
-from reports.services import Reporter, Subject, report_file
+from reports.services import Origin, ReporterIdentity, Subject, report_add_evidence, report_file
+from reports.throttle import client_address, intake_throttle
 
 
 class ReportCategoriesApi(APIView):
@@ -71,8 +75,20 @@ class SubjectSerializer(serializers.Serializer):
         required=False,
         error_messages={"invalid": "Use a commit sha: 7 to 64 lowercase hex digits."},
     )
+    path = serializers.CharField(max_length=1024, required=False, help_text="The file in the repository.")
+    lines = serializers.RegexField(
+        LINES_PATTERN,
+        required=False,
+        help_text="A line or line range in that file: '12' or '10-40'.",
+        error_messages={"invalid": "Use a line number or a range such as 10-40."},
+    )
 
     def validate(self, attrs):
+        lines = parse_lines(attrs.get("lines", ""))
+        if lines and lines[1] < lines[0]:
+            raise serializers.ValidationError({"lines": ["The range ends before it starts."]})
+        if (attrs.get("path") or lines) and attrs["type"] != "repository":
+            raise serializers.ValidationError({"path": ["Only a repository has files and lines."]})
         pattern = REPO_ID_PATTERN if attrs["type"] == "repository" else rf"^{HANDLE_PATTERN}$"
         if not re.match(pattern, attrs["id"]):
             example = "owner/name" if attrs["type"] == "repository" else "the account's handle"
@@ -108,14 +124,25 @@ class ReportCreateApi(APIView):
                 {"on_behalf_of": ["Only a hub integration key may report on behalf of a user."]}
             )
         reporter = data.get("reporter", {})
+        intake_throttle(request, reporter_email=reporter.get("email", ""), from_hub=is_hub)
+        subject = data["subject"]
         report, receipt = report_file(
             actor=actor_for(request),
-            subject=Subject(data["subject"]["type"], data["subject"]["id"], data["subject"].get("revision", "")),
+            subject=Subject(
+                subject["type"],
+                subject["id"],
+                subject.get("revision", ""),
+                path=subject.get("path", ""),
+                lines=parse_lines(subject.get("lines", "")),
+            ),
             category=data["category"],
             details=data["details"],
-            reporter=Reporter(name=reporter.get("name", ""), email=reporter.get("email", "")),
-            source=Report.Source.HUB if is_hub else Report.Source.API,
-            on_behalf_of=data.get("on_behalf_of", ""),
+            reporter=ReporterIdentity(name=reporter.get("name", ""), email=reporter.get("email", "")),
+            origin=Origin(
+                source=Report.Source.HUB if is_hub else Report.Source.API,
+                client_address=client_address(request),
+                on_behalf_of=data.get("on_behalf_of", ""),
+            ),
         )
         body = {
             "id": report.pk,
@@ -151,3 +178,34 @@ class ReportStatusApi(APIView):
                 decision=found.decision.pk,
             )
         return Response(body)
+
+
+class ReportEvidenceApi(APIView):
+    """Attach files to a report, for whoever holds its receipt (multipart, field `file`)."""
+
+    parser_classes = [MultiPartParser]
+
+    class OutputSerializer(serializers.Serializer):
+        sha256 = serializers.CharField()
+        size = serializers.IntegerField()
+        content_type = serializers.CharField()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("receipt", str, required=True, description="The receipt given when filing.")],
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+            }
+        },
+        responses={201: OutputSerializer(many=True)},
+    )
+    def post(self, request, report_id: int):
+        report = report_with_receipt(report_id=report_id, receipt=request.query_params.get("receipt", ""))
+        if report is None:
+            raise Http404
+        uploads = request.FILES.getlist("file")
+        if not uploads:
+            raise serializers.ValidationError({"file": ["Attach at least one file in the 'file' field."]})
+        stored = report_add_evidence(report_id=report.pk, actor=actor_for(request), files=evidence_read(uploads))
+        return Response(self.OutputSerializer(stored, many=True).data, status=status.HTTP_201_CREATED)

@@ -10,10 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from reports.checks import license_violation_check
+from reports.checks import acceptable_use_check, license_violation_check
 
-# "license" is a key of the license catalogue; "license_clause" the id of one of its clauses.
-FieldType = Literal["string", "text", "email", "boolean", "choice", "license", "license_clause"]
+# "license" is a key of the license catalogue, "license_clause" the id of one of its clauses,
+# "policy_section" a section key of the current hub policy, "country" an ISO 3166-1 alpha-2 code.
+FieldType = Literal[
+    "string", "text", "email", "url", "boolean", "choice", "country", "sha256", "license", "license_clause",
+    "policy_section",
+]  # fmt: skip
 SubjectType = Literal["repository", "account"]
 REPOSITORY: SubjectType = "repository"
 ACCOUNT: SubjectType = "account"
@@ -45,7 +49,11 @@ class Category:
     fields: tuple[DetailField, ...]
     # "optional": anonymous allowed; "required": name and e-mail are legal elements of the notice.
     reporter_identity: Literal["optional", "required"] = "optional"
+    # Shown under the identity fields: why we ask, or why nobody has to say who they are.
+    identity_note: str = ""
     legal_basis: str = ""
+    # Whether reporters may attach files. Never for child safety: the material must not be copied.
+    accepts_evidence: bool = True
     # Checks that need the subject: (cleaned details, repository or account) -> {field: [messages]}.
     check: Callable[[dict, object], dict[str, list[str]]] | None = None
 
@@ -105,6 +113,168 @@ COPYRIGHT = Category(
     ),
 )
 
+DSA_BONA_FIDE = (
+    "I confirm that I believe in good faith that the information and allegations in this notice are "
+    "accurate and complete."
+)
+
+ILLEGAL_CONTENT = Category(
+    key="illegal_content",
+    label="Illegal content (EU Digital Services Act notice)",
+    description=(
+        "Content that is illegal under EU or national law. This form collects the elements of a notice "
+        "under Article 16(2) of the Digital Services Act: why it is illegal, where exactly it is, who you "
+        "are, and a statement of good faith."
+    ),
+    subject_types=(REPOSITORY, ACCOUNT),
+    legal_basis="Regulation (EU) 2022/2065, Art. 16",
+    reporter_identity="required",
+    identity_note="The Digital Services Act requires your name and e-mail in a notice (except for child "
+    "sexual abuse material, which you can report anonymously under 'Child safety').",
+    fields=(
+        DetailField(
+            "explanation",
+            "text",
+            "Why it is illegal",
+            "A substantiated explanation: what the content is and why you consider it illegal.",
+        ),
+        DetailField(
+            "exact_location",
+            "url",
+            "Exact location (URL)",
+            "The full address of the content on the hub: the file, the line range or the page of the demo.",
+            max_length=2000,
+        ),
+        DetailField(
+            "legal_ground",
+            "string",
+            "The law it breaks",
+            "The provision of law, e.g. 'German Criminal Code § 130' or 'GDPR Art. 9'.",
+            max_length=500,
+        ),
+        DetailField("country", "country", "Country", "Where the content is illegal (the country whose law applies)."),
+        DetailField("bona_fide_statement", "boolean", "Statement of good faith", "Required.", statement=DSA_BONA_FIDE),
+    ),
+)
+
+PRIVATE_INFORMATION = Category(
+    key="private_information",
+    label="Private information or secrets",
+    description=(
+        "Personal data published without a lawful basis, or credentials and secret keys that put people or "
+        "systems at risk."
+    ),
+    subject_types=(REPOSITORY, ACCOUNT),
+    fields=(
+        DetailField(
+            "information_kind",
+            "choice",
+            "What kind of information",
+            "Choose the closest.",
+            choices=(
+                ("personal_data", "Personal data about people"),
+                ("credentials", "Passwords or access tokens"),
+                ("secret_keys", "Private or API keys"),
+                ("other", "Other confidential information"),
+            ),
+        ),
+        DetailField(
+            "location",
+            "string",
+            "Where it is",
+            "The file path and line range, or the part of the demo, where the information appears.",
+            max_length=2000,
+        ),
+        DetailField("explanation", "text", "What it is", "Describe it without repeating the secret itself."),
+        DetailField(
+            "is_data_subject",
+            "boolean",
+            "It is about me",
+            "Tick if the personal data is about you.",
+            required=False,
+        ),
+    ),
+)
+
+MALICIOUS_CODE = Category(
+    key="malicious_code",
+    label="Malicious code",
+    description=(
+        "Files that run harmful code when loaded, such as a pickle with a payload, or malware. Good-faith "
+        "security research is welcome: tick the box and it goes to the security team, never against you."
+    ),
+    subject_types=(REPOSITORY,),
+    fields=(
+        DetailField(
+            "location",
+            "string",
+            "File path",
+            "The path of the file in the repository, e.g. model.pkl.",
+            max_length=1024,
+        ),
+        DetailField(
+            "behaviour",
+            "text",
+            "What it does",
+            "What happens when the file is loaded or run, and how you found out.",
+        ),
+        DetailField(
+            "sha256", "sha256", "SHA-256 of the file", "64 hexadecimal digits, if you have it.", required=False
+        ),
+        DetailField(
+            "security_research",
+            "boolean",
+            "This is good-faith security research",
+            "Tick if you are reporting a vulnerability you found as a researcher.",
+            required=False,
+        ),
+    ),
+)
+
+CHILD_SAFETY = Category(
+    key="child_safety",
+    label="Child safety",
+    description=(
+        "Child sexual abuse material, or a model, dataset or demo made to produce it or to harm children. "
+        "Do not attach or copy the material. We act at once and refer it to the authorities."
+    ),
+    subject_types=(REPOSITORY, ACCOUNT),
+    accepts_evidence=False,
+    identity_note="You do not have to say who you are to report this.",
+    fields=(
+        DetailField(
+            "location",
+            "string",
+            "Where it is",
+            "The file path, dataset split or demo page. Do not paste or describe the material in detail.",
+            max_length=2000,
+        ),
+        DetailField("explanation", "text", "What you saw", "A short description of why you are concerned."),
+    ),
+)
+
+ACCEPTABLE_USE = Category(
+    key="acceptable_use",
+    label="Breaks the hub's acceptable use policy",
+    description="A model, dataset, demo or account that breaks a section of the hub's published policy.",
+    subject_types=(REPOSITORY, ACCOUNT),
+    check=acceptable_use_check,
+    fields=(
+        DetailField("policy_section", "policy_section", "Policy section", "The section of the hub's policy it breaks."),
+        DetailField("explanation", "text", "How it breaks it", "What you saw, and where exactly."),
+    ),
+)
+
+SPAM = Category(
+    key="spam",
+    label="Spam or manipulation",
+    description="Repetitive, misleading or promotional uploads, or manipulation of the hub's metrics.",
+    subject_types=(REPOSITORY, ACCOUNT),
+    fields=(
+        DetailField("explanation", "text", "What is wrong", "What you saw, and where. Links to similar uploads help."),
+    ),
+)
+
 OTHER = Category(
     key="other",
     label="Something else",
@@ -152,7 +322,13 @@ LICENSE_VIOLATION = Category(
     ),
 )
 
-CATEGORIES: dict[str, Category] = {c.key: c for c in (COPYRIGHT, LICENSE_VIOLATION, OTHER)}
+CATEGORIES: dict[str, Category] = {
+    c.key: c
+    for c in (
+        COPYRIGHT, ILLEGAL_CONTENT, LICENSE_VIOLATION, PRIVATE_INFORMATION, MALICIOUS_CODE, CHILD_SAFETY,
+        ACCEPTABLE_USE, SPAM, OTHER,
+    )
+}  # fmt: skip
 
 
 def category_get(key: str) -> Category | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hub.models import Repository
 from licenses.models import License, LicenseClause
+from moderation.selectors import policy_current, policy_section_current
 
 # What a reporter can still do when a license's terms are not something the hub acts on.
 OPEN_CATEGORIES = "copyright, acceptable use, illegal content, malicious code, private information or child safety"
@@ -40,5 +41,15 @@ def license_violation_check(details: dict, repository: Repository) -> dict[str, 
                 f"Clause {details['clause']} {problem} '{key}'. The clauses the hub acts on are: {refs}. "
                 "See /licenses/ for what each means."
             ]
+        }
+    return {}
+
+
+def acceptable_use_check(details: dict, subject) -> dict[str, list[str]]:
+    if policy_section_current(key=details["policy_section"]) is None:
+        policy = policy_current()
+        keys = ", ".join(policy.sections.order_by("key").values_list("key", flat=True)) if policy else ""
+        return {
+            "policy_section": [f"'{details['policy_section']}' is not a section of the current policy: use {keys}."]
         }
     return {}

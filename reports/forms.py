@@ -2,10 +2,14 @@
 
 from django import forms
 from django.utils.text import Truncator
+from django_countries import countries
 
 from licenses.models import License
 from licenses.selectors import actionable_catalogue
+from moderation.selectors import policy_current
 from reports.categories import Category, DetailField
+from reports.lines import LINES_PATTERN, parse_lines
+from reports.serializers import SHA256
 
 
 def _clause_choices() -> list[tuple[str, list[tuple[int, str]]]]:
@@ -32,6 +36,16 @@ def _form_field(spec: DetailField) -> forms.Field:
         return forms.EmailField(max_length=254, **common)
     if spec.type == "choice":
         return forms.ChoiceField(choices=[("", "—"), *spec.choices], **common)
+    if spec.type == "url":
+        return forms.URLField(max_length=spec.max_length, assume_scheme="https", **common)
+    if spec.type == "country":
+        return forms.ChoiceField(choices=[("", "—"), *countries], **common)
+    if spec.type == "sha256":
+        return forms.RegexField(SHA256, error_messages={"invalid": "Use 64 hexadecimal digits."}, **common)
+    if spec.type == "policy_section":
+        policy = policy_current()
+        sections = policy.sections.order_by("key").values_list("key", "title") if policy else []
+        return forms.ChoiceField(choices=[("", "—"), *((k, f"{t} ({k})") for k, t in sections)], **common)
     if spec.type == "license":
         keys = License.objects.order_by("key").values_list("key", "name")
         return forms.ChoiceField(choices=[("", "—"), *((k, f"{k} — {n}") for k, n in keys)], **common)
@@ -39,6 +53,22 @@ def _form_field(spec: DetailField) -> forms.Field:
         return forms.TypedChoiceField(choices=[("", "—"), *_clause_choices()], coerce=int, **common)
     widget = forms.Textarea(attrs={"rows": 4}) if spec.type == "text" else forms.TextInput
     return forms.CharField(max_length=spec.max_length, widget=widget, **common)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files; their checks (type, size, count) are intake's, in reports.evidence."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
 class ReportForm(forms.Form):
@@ -58,6 +88,24 @@ class ReportForm(forms.Form):
         help_text="The commit you looked at, if you know it.",
         error_messages={"invalid": "Use the commit sha: 7 to 64 lowercase hex digits."},
     )
+    path = forms.CharField(
+        label="File (optional)",
+        max_length=1024,
+        required=False,
+        help_text="The path of the file in the repository, e.g. data/train.jsonl.",
+    )
+    lines = forms.RegexField(
+        LINES_PATTERN,
+        label="Lines (optional)",
+        required=False,
+        help_text="A line or range in that file, e.g. 10-40.",
+        error_messages={"invalid": "Use a line number or a range such as 10-40."},
+    )
+    evidence = MultipleFileField(
+        label="Evidence files (optional)",
+        required=False,
+        help_text="Screenshots (PNG, JPEG, GIF, WebP), PDF or text files; up to 5 files of 10 MB each.",
+    )
     reporter_name = forms.CharField(label="Your name", max_length=200, required=False)
     reporter_email = forms.EmailField(
         label="Your e-mail", required=False, help_text="We send your receipt and the outcome here."
@@ -74,6 +122,14 @@ class ReportForm(forms.Form):
         self.fields["subject_type"].choices = [
             c for c in self.fields["subject_type"].choices if c[0] in category.subject_types
         ]
+        if not category.accepts_evidence:
+            del self.fields["evidence"]
+
+    def clean_lines(self):
+        lines = parse_lines(self.cleaned_data["lines"])
+        if lines and lines[1] < lines[0]:
+            raise forms.ValidationError("The range ends before it starts.")
+        return lines
 
     @property
     def detail_fields(self):
@@ -81,7 +137,11 @@ class ReportForm(forms.Form):
 
     @property
     def subject_fields(self):
-        return [self["subject_type"], self["subject_id"], self["revision"]]
+        return [self[name] for name in ("subject_type", "subject_id", "revision", "path", "lines")]
+
+    @property
+    def evidence_field(self):
+        return self["evidence"] if "evidence" in self.fields else None
 
     @property
     def reporter_fields(self):
@@ -96,6 +156,6 @@ class ReportForm(forms.Form):
             if key == "details" and isinstance(messages, dict):
                 self.add_service_errors({f"details__{name}": sub for name, sub in messages.items()})
                 continue
-            name = {"subject": "subject_id", "reporter": "reporter_email"}.get(key, key)
+            name = {"subject": "subject_id", "reporter": "reporter_email", "file": "evidence"}.get(key, key)
             for message in messages:
                 self.add_error(name if name in self.fields else None, str(message))

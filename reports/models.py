@@ -1,7 +1,27 @@
 from django.db import models
+from django.db.models import Q
 
 from hubmod.db import TimestampedModel
 from moderation.models import Case
+
+
+class Reporter(TimestampedModel):
+    """Someone who filed with an e-mail address: the unit of trust (DSA Art. 22) and of
+    suspension for manifestly unfounded notices (DSA Art. 23). Staff only ever see it."""
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    trusted = models.BooleanField("trusted flagger", default=False)
+    trusted_note = models.TextField(blank=True, help_text="Who they are and why they are trusted.")
+    warned_at = models.DateTimeField(null=True, blank=True)
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.TextField(blank=True)
+
+    class Meta:
+        permissions = [("trust_reporter", "Mark reporters as trusted flaggers")]
+
+    def __str__(self) -> str:
+        return self.email
 
 
 class Report(TimestampedModel):
@@ -20,12 +40,79 @@ class Report(TimestampedModel):
     # The subject as the reporter named it, kept even if the hub renames it later.
     subject_ref = models.CharField(max_length=200)
     revision = models.CharField(max_length=64, blank=True)
+    path = models.CharField(max_length=1024, blank=True, help_text="The file the report is about, if one.")
+    line_start = models.PositiveIntegerField(null=True, blank=True)
+    line_end = models.PositiveIntegerField(null=True, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True, help_text="The digest of that file, if known.")
     details = models.JSONField(default=dict)
+    reporter = models.ForeignKey(Reporter, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
     reporter_name = models.CharField(max_length=200, blank=True)
     reporter_email = models.EmailField(blank=True)
     on_behalf_of = models.CharField(max_length=96, blank=True, help_text="The hub user who pressed 'report'.")
+    # Who is behind the report, as an opaque digest (reporter, hub user or client address), so a
+    # surge counts distinct people without storing anyone's address.
+    reporter_key = models.CharField(max_length=64, db_index=True, default="")
     # sha256 of the receipt; the receipt itself is shown once and e-mailed, never stored.
     receipt_digest = models.CharField(max_length=64)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(line_start__isnull=True)
+                | Q(line_end__isnull=True)
+                | Q(line_end__gte=models.F("line_start")),
+                name="report_line_range_ordered",
+            )
+        ]
+        indexes = [models.Index(fields=["case", "created_at"], name="report_case_created_idx")]
+
     def __str__(self) -> str:
         return f"Report {self.pk} ({self.category}, {self.subject_ref})"
+
+
+class Evidence(TimestampedModel):
+    """A file a reporter attached, stored through Django's storage API under its own digest."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    original_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return f"{self.original_name or self.sha256[:12]} ({self.content_type})"
+
+
+class HashList(TimestampedModel):
+    """Known-bad file digests kept by hub admins; a synced file that matches opens an automated report."""
+
+    class Category(models.TextChoices):
+        MALICIOUS_CODE = "malicious_code"
+        CHILD_SAFETY = "child_safety"
+        PRIVATE_INFORMATION = "private_information"
+        SPAM = "spam"
+        OTHER = "other"
+
+    name = models.CharField(max_length=100, unique=True)
+    category = models.CharField(max_length=32, choices=Category.choices)
+    note = models.TextField(help_text="Where the list comes from and what a match means.")
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KnownHash(models.Model):
+    hash_list = models.ForeignKey(HashList, on_delete=models.CASCADE, related_name="hashes")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hash_list", "sha256"], name="known_hash_unique_per_list")]
+
+    def __str__(self) -> str:
+        return self.sha256

@@ -1,8 +1,11 @@
 """DRF validation of a category's details, built from reports.categories."""
 
+from django_countries import countries
 from rest_framework import serializers
 
 from reports.categories import Category, DetailField
+
+SHA256 = r"^[0-9a-fA-F]{64}$"
 
 
 def _statement_must_be_true(value: bool) -> None:
@@ -19,6 +22,12 @@ def _drf_field(spec: DetailField) -> serializers.Field:
         return serializers.EmailField(max_length=254, **common)
     if spec.type == "choice":
         return serializers.ChoiceField(choices=spec.choices, **common)
+    if spec.type == "url":
+        return serializers.URLField(max_length=spec.max_length, **common)
+    if spec.type == "country":
+        return serializers.ChoiceField(choices=list(countries), **common)
+    if spec.type == "sha256":
+        return serializers.RegexField(SHA256, error_messages={"invalid": "Use 64 hexadecimal digits."}, **common)
     if spec.type == "license_clause":
         return serializers.IntegerField(min_value=1, max_value=2**62, **common)
     return serializers.CharField(max_length=spec.max_length, allow_blank=not spec.required, **common)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from hub.models import Account, Repository
-from hubmod.actors import Actor
+from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
-from hubmod.errors import ApplicationError
+from hubmod.errors import ApplicationError, Forbidden
 from hubmod.receipts import receipt_digest, receipt_new
 from hubmod.tasks import dispatch_on_commit
-from moderation.services.cases import case_for_report
+from moderation.services.cases import case_for_report, case_mark_surge
 from reports.categories import category_get
-from reports.models import Report
+from reports.evidence import EvidenceFile, evidence_store
+from reports.models import Report, Reporter
 from reports.serializers import details_validate
 
 
@@ -24,12 +30,38 @@ class Subject:
     type: str
     id: str
     revision: str = ""
+    path: str = ""
+    lines: tuple[int, int] | None = None
+    sha256: str = ""
 
 
 @dataclass(frozen=True)
-class Reporter:
+class ReporterIdentity:
     name: str = ""
     email: str = ""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a report came from: the door, and who is behind it as far as we can tell."""
+
+    source: str
+    client_address: str = ""
+    on_behalf_of: str = ""
+    evidence: list[EvidenceFile] = field(default_factory=list)
+
+
+def _digest(kind: str, value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def reporter_key(*, identity: ReporterIdentity, origin: Origin) -> str:
+    """Who is behind a report, as an opaque digest: the hub user, the e-mail, or the address."""
+    if origin.on_behalf_of:
+        return _digest("hub-user", origin.on_behalf_of)
+    if identity.email:
+        return _digest("email", identity.email.lower())
+    return _digest("address", origin.client_address)
 
 
 def _subject_rows(subject: Subject) -> tuple[Repository | None, Account | None]:
@@ -49,6 +81,35 @@ def _subject_rows(subject: Subject) -> tuple[Repository | None, Account | None]:
     return None, account
 
 
+def _reporter_for(identity: ReporterIdentity) -> Reporter | None:
+    if not identity.email:
+        return None
+    reporter, _ = Reporter.objects.get_or_create(email=identity.email.lower(), defaults={"name": identity.name[:200]})
+    if reporter.suspended_until and reporter.suspended_until > timezone.now():
+        raise Forbidden(
+            f"You may not file reports until {reporter.suspended_until:%Y-%m-%d %H:%M} UTC: "
+            f"{reporter.suspension_reason} To contest this, reply to the notice we sent you."
+        )
+    return reporter
+
+
+def _surge_check(report: Report) -> None:
+    window = timedelta(minutes=settings.SURGE_WINDOW_MINUTES)
+    distinct = (
+        Report.objects.filter(case_id=report.case_id, created_at__gte=timezone.now() - window)
+        .values("reporter_key")
+        .distinct()
+        .count()
+    )
+    if distinct >= settings.SURGE_DISTINCT_REPORTERS:
+        case_mark_surge(
+            case_id=report.case_id,
+            actor=SYSTEM,
+            distinct_reporters=distinct,
+            window_minutes=settings.SURGE_WINDOW_MINUTES,
+        )
+
+
 @transaction.atomic
 def report_file(
     *,
@@ -56,16 +117,13 @@ def report_file(
     subject: Subject,
     category: str,
     details: dict,
-    reporter: Reporter,
-    source: str,
-    on_behalf_of: str = "",
+    reporter: ReporterIdentity,
+    origin: Origin,
 ) -> tuple[Report, str]:
     """Validate and store one report, attach it to its case, and return it with its receipt."""
     spec = category_get(category)
     if spec is None:
-        raise ApplicationError(
-            "Unknown category.", field_errors={"category": [f"'{category}' is not a report category."]}
-        )
+        raise ApplicationError("Unknown category.", field_errors={"category": [f"'{category}' is not a category."]})
     if subject.type not in spec.subject_types:
         allowed = " or ".join(spec.subject_types)
         raise ApplicationError(
@@ -81,29 +139,74 @@ def report_file(
             "This notice must say who sends it.",
             field_errors={"reporter": [f"Give your name and e-mail: the law requires them in a {spec.label} notice."]},
         )
+    if origin.evidence and not spec.accepts_evidence:
+        raise ApplicationError(
+            "No attachments for this category.",
+            field_errors={"evidence": ["Do not attach files to this report; describe where the content is instead."]},
+        )
     repository, account = _subject_rows(subject)
     if spec.check is not None:
         problems = spec.check(cleaned, repository or account)
         if problems:
             raise ApplicationError("The report does not fit its subject.", field_errors={"details": problems})
-    case, opened = case_for_report(repository=repository, account=account, category=category, revision=subject.revision)
+    reporter_row = _reporter_for(reporter)
+    case, opened = case_for_report(
+        repository=repository,
+        account=account,
+        category=category,
+        revision=subject.revision,
+        trusted=bool(reporter_row and reporter_row.trusted),
+    )
     receipt = receipt_new()
     report = Report.objects.create(
         case=case,
         category=category,
-        source=source,
+        source=origin.source,
         subject_type=subject.type,
         subject_ref=subject.id,
         revision=subject.revision,
+        path=subject.path,
+        line_start=subject.lines[0] if subject.lines else None,
+        line_end=subject.lines[1] if subject.lines else None,
+        file_sha256=(subject.sha256 or cleaned.get("sha256", "")).lower(),
         details=cleaned,
+        reporter=reporter_row,
         reporter_name=reporter.name,
         reporter_email=reporter.email,
-        on_behalf_of=on_behalf_of,
+        on_behalf_of=origin.on_behalf_of,
+        reporter_key=reporter_key(identity=reporter, origin=origin),
         receipt_digest=receipt_digest(receipt),
     )
-    audit.record(actor=actor, verb="report.filed", target=report, data={"case": case.pk, "source": source})
+    for upload in origin.evidence:
+        evidence_store(report=report, upload=upload)
+    audit.record(
+        actor=actor,
+        verb="report.filed",
+        target=report,
+        data={"case": case.pk, "source": origin.source, "evidence": len(origin.evidence)},
+    )
     if opened:
         audit.record(actor=actor, verb="case.opened", target=case, data={"category": category, "report": report.pk})
+    else:
+        _surge_check(report)
     if reporter.email:
         dispatch_on_commit("reports.report_receipt_send", report.pk, receipt)
     return report, receipt
+
+
+@transaction.atomic
+def report_add_evidence(*, report_id: int, actor: Actor, files: list[EvidenceFile]) -> list:
+    report = Report.objects.select_for_update().get(pk=report_id)
+    spec = category_get(report.category)
+    if not spec.accepts_evidence:
+        raise ApplicationError(
+            "No attachments for this category.",
+            field_errors={"file": ["Do not attach files to this report; describe where the content is instead."]},
+        )
+    if report.evidence.count() + len(files) > settings.EVIDENCE_MAX_FILES:
+        raise ApplicationError(
+            "Too many files.", field_errors={"file": [f"A report holds at most {settings.EVIDENCE_MAX_FILES} files."]}
+        )
+    stored = [evidence_store(report=report, upload=upload) for upload in files]
+    audit.record(actor=actor, verb="report.evidence_added", target=report, data={"files": [e.sha256 for e in stored]})
+    return stored

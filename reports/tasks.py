@@ -1,5 +1,8 @@
+"""Thin Celery tasks for intake: take ids, call a service."""
+
 from celery import shared_task
 
+from reports import hash_scan, reporters
 from reports.notices import report_receipt_send
 
 
@@ -8,3 +11,18 @@ from reports.notices import report_receipt_send
 )
 def report_receipt_send_task(report_id: int, receipt: str) -> None:
     report_receipt_send(report_id=report_id, receipt=receipt)
+
+
+@shared_task(name="reports.reporters_review_unfounded", acks_late=True, autoretry_for=(OSError,), max_retries=5)
+def reporters_review_unfounded(case_id: int) -> None:
+    reporters.reporters_review_unfounded(case_id=case_id)
+
+
+@shared_task(name="reports.repository_scan_files", acks_late=True)
+def repository_scan_files(repository_id: int) -> int:
+    return len(hash_scan.repository_scan_files(repository_id=repository_id))
+
+
+@shared_task(name="reports.hash_list_scan", acks_late=True)
+def hash_list_scan(hash_list_id: int) -> int:
+    return hash_scan.hash_list_scan(hash_list_id=hash_list_id)

@@ -1,17 +1,24 @@
 """The public report pages: choose a category, fill its form, follow the report with its receipt."""
 
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from hubmod.actors import Actor
-from hubmod.errors import ApplicationError
+from hubmod.errors import ApplicationError, TooManyRequests
+from moderation.models import Appeal
+from moderation.services.appeals import appeal_submit
 from reports.categories import CATEGORIES, category_get
+from reports.evidence import evidence_read
 from reports.forms import ReportForm
-from reports.models import Report
+from reports.models import Evidence, Report
 from reports.selectors import report_status, report_with_receipt
-from reports.services import Reporter, Subject, report_file
+from reports.services import Origin, ReporterIdentity, Subject, report_file
+from reports.throttle import client_address, intake_throttle
 
 
 def report_start(request):
@@ -22,25 +29,47 @@ def report_new(request, category: str):
     spec = category_get(category)
     if spec is None:
         raise Http404("No such report category.")
-    form = ReportForm(request.POST or None, category=spec, initial={"subject_id": request.GET.get("subject", "")})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            report, receipt = report_file(
-                actor=Actor.reporter(),
-                subject=Subject(data["subject_type"], data["subject_id"].strip(), data["revision"]),
-                category=spec.key,
-                details=form.details(),
-                reporter=Reporter(name=data["reporter_name"], email=data["reporter_email"]),
-                source=Report.Source.FORM,
-            )
-        except ApplicationError as exc:
-            form.add_service_errors(exc.field_errors or {"__all__": [exc.message]})
-        else:
-            url = reverse("report-status", args=[report.pk])
-            return redirect(f"{url}?{urlencode({'receipt': receipt, 'new': 1})}")
-    status = 400 if request.method == "POST" else 200
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        category=spec,
+        initial={"subject_id": request.GET.get("subject", "")},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                report, receipt = _file(request, form, spec.key)
+            except TooManyRequests as exc:
+                form.add_error(None, exc.message)
+                status = 429
+            except ApplicationError as exc:
+                form.add_service_errors(exc.field_errors or {"__all__": [exc.message]})
+                status = exc.status_code
+            else:
+                url = reverse("report-status", args=[report.pk])
+                return redirect(f"{url}?{urlencode({'receipt': receipt, 'new': 1})}")
     return render(request, "reports/new.html", {"form": form, "category": spec}, status=status)
+
+
+def _file(request, form: ReportForm, category: str):
+    data = form.cleaned_data
+    intake_throttle(request, reporter_email=data["reporter_email"], from_hub=False)
+    return report_file(
+        actor=Actor.reporter(),
+        subject=Subject(
+            data["subject_type"], data["subject_id"].strip(), data["revision"], path=data["path"], lines=data["lines"]
+        ),
+        category=category,
+        details=form.details(),
+        reporter=ReporterIdentity(name=data["reporter_name"], email=data["reporter_email"]),
+        origin=Origin(
+            source=Report.Source.FORM,
+            client_address=client_address(request),
+            evidence=evidence_read(data.get("evidence") or []),
+        ),
+    )
 
 
 def report_status_page(request, report_id: int):
@@ -49,8 +78,56 @@ def report_status_page(request, report_id: int):
     if report is None:
         raise Http404("No report matches this id and receipt.")
     found = report_status(report)
+    context = {"report": report, "status": found, "receipt": receipt, "just_filed": request.GET.get("new") == "1"}
+    if found.status == "dismissed":
+        context["appeal_form"] = ReporterAppealForm()
+    return render(request, "reports/status.html", context)
+
+
+class ReporterAppealForm(forms.Form):
+    statement = forms.CharField(
+        label="Why we should act",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20_000,
+        help_text="Tell us what the decision missed. Someone who took no part in it reviews your appeal.",
+    )
+
+
+def report_appeal(request, report_id: int):
+    """A reporter contests a decision not to act (DSA Art. 20), with the report's receipt."""
+    receipt = request.GET.get("receipt", "")
+    report = report_with_receipt(report_id=report_id, receipt=receipt)
+    if report is None:
+        raise Http404("No report matches this id and receipt.")
+    found = report_status(report)
+    form = ReporterAppealForm(request.POST or None)
+    if request.method == "POST" and found.decision is not None and form.is_valid():
+        try:
+            appeal_submit(
+                actor=Actor.reporter(),
+                decision_id=found.decision.pk,
+                appellant=Appeal.Appellant.REPORTER,
+                statement=form.cleaned_data["statement"],
+                report_id=report.pk,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Your appeal was received. We will tell you the outcome.")
+            return redirect(f"{reverse('report-status', args=[report.pk])}?{urlencode({'receipt': receipt})}")
     return render(
         request,
         "reports/status.html",
-        {"report": report, "status": found, "receipt": receipt, "just_filed": request.GET.get("new") == "1"},
+        {"report": report, "status": found, "receipt": receipt, "appeal_form": form},
+        status=400,
     )
+
+
+@permission_required("moderation.view_case", raise_exception=True)
+def evidence_download(request, evidence_id: int):
+    """Staff only: the file as stored, as an attachment the browser will not render inline."""
+    evidence = get_object_or_404(Evidence, pk=evidence_id)
+    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name or "evidence")
+    response["Content-Type"] = "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -11,6 +11,7 @@ scripts/bootstrap.sh requirements-dev.txt || exit 1
 
 database_url=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hubmod}
 redis_url=${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
+redis_cache_url=${TEST_REDIS_CACHE_URL:-redis://127.0.0.1:6379/14}
 ci=${CI:-false}
 skipped=()
 
@@ -52,7 +53,7 @@ env -u DATABASE_URL -u REDIS_URL CELERY_BROKER_URL="$embedded_broker" \
 
 if [ $status -eq 0 ]; then
   echo "== whole suite on PostgreSQL ($database_url) and Redis ($redis_url)"
-  DATABASE_URL=$database_url REDIS_URL=$redis_url .venv/bin/python -m pytest "$@"
+  DATABASE_URL=$database_url REDIS_URL=$redis_url REDIS_CACHE_URL=$redis_cache_url .venv/bin/python -m pytest "$@"
 else
   echo "== whole suite on SQLite"
   env -u DATABASE_URL -u REDIS_URL CELERY_BROKER_URL="$embedded_broker" .venv/bin/python -m pytest "$@"

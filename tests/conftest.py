@@ -3,6 +3,7 @@ import os
 import secrets
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from devtools.hub_receiver import HubReceiver
@@ -26,6 +27,12 @@ def _eager_tasks_unless_integration(request):
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and other cached state never leak from one test into the next."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -31,19 +31,25 @@ class Ground:
 
 
 def case_for_report(
-    *, repository: Repository | None, account: Account | None, category: str, revision: str = ""
+    *, repository: Repository | None, account: Account | None, category: str, revision: str = "", trusted: bool = False
 ) -> tuple[Case, bool]:
     """The open case for (subject, category), opened if there is none.
 
     A partial unique index allows one open case per subject and category, so two reports racing
-    here cannot open two: the loser's insert fails and it joins the winner's case.
+    here cannot open two: the loser's insert fails and it joins the winner's case. A trusted
+    flagger's report raises the case to their priority and due date if those are more urgent.
     """
     subject = {"repository": repository} if repository is not None else {"account": account}
+    sla = sla_for(category, trusted=trusted)
     for _ in range(3):
         existing = Case.objects.filter(**subject, category=category, state__in=OPEN_CASE_STATES).first()
         if existing is not None:
+            if trusted:
+                Case.objects.filter(pk=existing.pk, priority__lt=sla.priority).update(priority=sla.priority)
+                Case.objects.filter(pk=existing.pk, due_at__gt=timezone.now() + sla.time_to_decision).update(
+                    due_at=timezone.now() + sla.time_to_decision
+                )
             return existing, False
-        sla = sla_for(category)
         try:
             with transaction.atomic():
                 case = Case.objects.create(
@@ -57,6 +63,22 @@ def case_for_report(
             continue
         return case, True
     raise Conflict("Could not open a case for this report; try again.")
+
+
+def case_mark_surge(*, case_id: int, actor: Actor, distinct_reporters: int, window_minutes: int) -> bool:
+    """Flag a case many distinct people reported at once; returns whether it was newly flagged.
+
+    A surge is a signal for moderators (brigading or a real incident), never grounds for action.
+    """
+    flagged = Case.objects.filter(pk=case_id, surge_detected_at__isnull=True).update(surge_detected_at=timezone.now())
+    if flagged:
+        audit.record(
+            actor=actor,
+            verb="case.surge_detected",
+            target=Case.objects.get(pk=case_id),
+            data={"distinct_reporters": distinct_reporters, "window_minutes": window_minutes},
+        )
+    return bool(flagged)
 
 
 def _locked_case(case_id: int) -> Case:
@@ -101,8 +123,13 @@ def _case_resolve(*, case: Case, actor: Actor, audit_data: dict, **decision_fiel
     """Resolve a locked, claimed case with one decision; the uploader and reporters are told."""
     _require_assignee(case, actor)
     audit.transition(case, "resolve", actor=actor, at=timezone.now(), data=audit_data)
+    first_report = case.reports.order_by("id").first()
     decision = Decision.objects.create(
-        case=case, decided_by=actor.user, appeal_deadline=_appeal_deadline(), **decision_fields
+        case=case,
+        decided_by=actor.user,
+        appeal_deadline=_appeal_deadline(),
+        automated_detection=bool(first_report and first_report.source == "automated"),
+        **decision_fields,
     )
     audit.record(actor=actor, verb="decision.created", target=decision, data=audit_data)
     dispatch_on_commit("moderation.decision_notify", decision.pk)
@@ -111,7 +138,7 @@ def _case_resolve(*, case: Case, actor: Actor, audit_data: dict, **decision_fiel
 
 @transaction.atomic
 def case_dismiss(*, case_id: int, actor: Actor, reason: str, statement: str) -> Decision:
-    return _case_resolve(
+    decision = _case_resolve(
         case=_locked_case(case_id),
         actor=actor,
         audit_data={"outcome": "dismissed", "reason": reason},
@@ -119,6 +146,11 @@ def case_dismiss(*, case_id: int, actor: Actor, reason: str, statement: str) -> 
         dismissal_reason=reason,
         statement=statement,
     )
+    if reason == Decision.DismissalReason.UNFOUNDED:
+        # Intake weighs repeated unfounded notices (DSA Art. 23); dispatched by name, as
+        # moderation never imports intake.
+        dispatch_on_commit("reports.reporters_review_unfounded", case_id)
+    return decision
 
 
 def _resolve_ground(ground: Ground) -> dict:

@@ -7,44 +7,34 @@ from moderation.models import Case
 from reports.categories import CATEGORIES
 from reports.models import Report
 from tests.factories import AccountFactory, RepositoryFactory
+from tests.reports.samples import complete_details, form_data, identity_for
 
-COPYRIGHT_DETAILS = {
-    "copyrighted_work": "The novel 'Example', chapters 1-3, published 2021.",
-    "infringing_location": "data/train.jsonl lines 10-400",
-    "contact_name": "Rita Rightsholder",
-    "contact_email": "rita@publisher.example",
-    "contact_address": "1 Main St, Springfield, US",
-    "good_faith_statement": True,
-    "accuracy_statement": True,
-    "authorized_to_act": True,
-    "signature": "Rita Rightsholder",
-}
-COMPLETE = {
-    "copyright": COPYRIGHT_DETAILS,
-    "other": {"explanation": "It impersonates a real person."},
-    # Complete in form; whether the clause fits the repository is tested in test_license_violation.
-    "license_violation": {"license": "apache-2.0", "clause": 1, "explanation": "No attribution."},
-}
+COPYRIGHT_DETAILS = complete_details("copyright")
+
+
+@pytest.fixture
+def repo(seeded):
+    return RepositoryFactory(owner__handle="acme", name="tiny", license_key="llama3.1")
 
 
 def file(client, repo, category="copyright", details=None, **extra):
     body = {
         "subject": {"type": "repository", "id": repo.full_name},
         "category": category,
-        "details": COMPLETE[category] if details is None else details,
+        "details": complete_details(category) if details is None else details,
         **extra,
     }
+    if "reporter" not in extra and identity_for(category):
+        body["reporter"] = identity_for(category)
     return client.post("/api/v1/reports", body, format="json")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("category", ["copyright", "other"])
-def test_complete_report_is_201_with_a_receipt_and_opens_a_case(category):
-    repo = RepositoryFactory()
-
+@pytest.mark.parametrize("category", list(CATEGORIES))
+def test_complete_report_is_201_with_a_receipt_and_opens_a_case(repo, category):
     response = file(APIClient(), repo, category)
 
-    assert response.status_code == 201
+    assert response.status_code == 201, response.json()
     body = response.json()
     assert set(body) == {"id", "receipt", "status_url", "case_id"}
     case = Case.objects.get(pk=body["case_id"])
@@ -53,12 +43,20 @@ def test_complete_report_is_201_with_a_receipt_and_opens_a_case(category):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("category", list(CATEGORIES))
+def test_complete_report_through_the_html_form_is_filed(repo, category, client):
+    response = client.post(f"/report/{category}/", form_data(category, repo.full_name))
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Report.objects.get().category == category
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("category", "field"), [(c.key, f.name) for c in CATEGORIES.values() for f in c.fields if f.required or f.statement]
 )
-def test_each_missing_required_field_is_400_naming_it(category, field):
-    repo = RepositoryFactory()
-    details = {k: v for k, v in COMPLETE[category].items() if k != field}
+def test_each_missing_required_field_is_400_naming_it(repo, category, field):
+    details = {k: v for k, v in complete_details(category).items() if k != field}
 
     response = file(APIClient(), repo, category, details)
 
@@ -68,9 +66,48 @@ def test_each_missing_required_field_is_400_naming_it(category, field):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("category", "field"), [(c.key, f.name) for c in CATEGORIES.values() for f in c.fields if f.required or f.statement]
+)
+def test_each_missing_required_field_is_shown_next_to_it_in_the_form(repo, category, field, client):
+    data = {k: v for k, v in form_data(category, repo.full_name).items() if k != f"details__{field}"}
+
+    response = client.post(f"/report/{category}/", data)
+
+    assert response.status_code == 400
+    assert f'href="#id_details__{field}"' in response.content.decode()
+    assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("category", [c.key for c in CATEGORIES.values() if "account" not in c.subject_types])
+def test_a_category_that_does_not_fit_the_subject_is_400(seeded, category):
+    AccountFactory(handle="someone")
+
+    response = APIClient().post(
+        "/api/v1/reports",
+        {"subject": {"type": "account", "id": "someone"}, "category": category, "details": complete_details(category)},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "not an account" in response.json()["errors"]["category"][0]
+
+
+@pytest.mark.django_db
+def test_a_dsa_notice_without_name_and_email_is_400_but_child_safety_needs_neither(repo):
+    dsa = file(APIClient(), repo, "illegal_content", reporter={})
+    child_safety = file(APIClient(), repo, "child_safety")
+
+    assert dsa.status_code == 400
+    assert "reporter" in dsa.json()["errors"]
+    assert child_safety.status_code == 201
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("statement", ["good_faith_statement", "accuracy_statement", "authorized_to_act"])
-def test_a_dmca_statement_not_affirmed_is_400(statement):
-    response = file(APIClient(), RepositoryFactory(), details={**COPYRIGHT_DETAILS, statement: False})
+def test_a_dmca_statement_not_affirmed_is_400(repo, statement):
+    response = file(APIClient(), repo, details={**COPYRIGHT_DETAILS, statement: False})
 
     assert response.status_code == 400
     assert "required" in response.json()["errors"]["details"][statement][0]
