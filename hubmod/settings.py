@@ -168,6 +168,7 @@ SPECTACULAR_SETTINGS = {
         "AppealKindEnum": "moderation.models.Appeal.Kind",
         "AppealStateEnum": "moderation.models.Appeal.State",
         "DismissalReasonEnum": "moderation.models.Decision.DismissalReason",
+        "ReportCategoryEnum": "licenses.catalogue.CATEGORY_KEYS",
     },
 }
 # Bodies larger than this are refused before parsing (the API answers 413).

@@ -27,14 +27,15 @@ class LicenseSpec:
     clauses: tuple[ClauseSpec, ...] = ()
 
 
+# The report categories, in the order intake lists them (reports.categories; a test keeps them equal).
 CATEGORY_KEYS = (
-    "license_violation",
-    "acceptable_use",
-    "illegal_content",
     "copyright",
-    "malicious_code",
+    "illegal_content",
+    "license_violation",
     "private_information",
+    "malicious_code",
     "child_safety",
+    "acceptable_use",
     "spam",
     "other",
 )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -59,6 +60,7 @@ class CaseOutputSerializer(serializers.ModelSerializer):
             "revision",
             "assignee",
             "escalation_reason",
+            "surge_detected_at",
             "created_at",
             "resolved_at",
         ]
@@ -123,10 +125,27 @@ class CaseDetailOutputSerializer(CaseOutputSerializer):
                 "source": r.source,
                 "details": r.details,
                 "revision": r.revision,
-                "reporter": {"name": r.reporter_name, "email": r.reporter_email},
+                "path": r.path,
+                "lines": [r.line_start, r.line_end] if r.line_start else None,
+                "file_sha256": r.file_sha256,
+                "reporter": {
+                    "name": r.reporter_name,
+                    "email": r.reporter_email,
+                    "trusted": bool(r.reporter and r.reporter.trusted),
+                },
+                "on_behalf_of": r.on_behalf_of,
+                "evidence": [
+                    {
+                        "sha256": e.sha256,
+                        "content_type": e.content_type,
+                        "size": e.size,
+                        "url": reverse("evidence-download", args=[e.pk]),
+                    }
+                    for e in r.evidence.all()
+                ],
                 "created_at": r.created_at,
             }
-            for r in case.reports.order_by("id")
+            for r in case.reports.select_related("reporter").prefetch_related("evidence").order_by("id")
         ]
 
     def get_audit_trail(self, case) -> list[dict]:

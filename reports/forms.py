@@ -117,8 +117,9 @@ class ReportForm(forms.Form):
         for spec in category.fields:
             self.fields[f"details__{spec.name}"] = _form_field(spec)
         if category.reporter_identity == "required":
-            self.fields["reporter_name"].required = True
-            self.fields["reporter_email"].required = True
+            for name, what in (("reporter_name", "your name"), ("reporter_email", "your e-mail")):
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = f"The law requires {what} in this notice."
         self.fields["subject_type"].choices = [
             c for c in self.fields["subject_type"].choices if c[0] in category.subject_types
         ]

@@ -72,6 +72,40 @@ def test_a_dmca_notice_filed_through_the_form_shows_its_receipt_and_status(page,
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_dsa_notice_filed_through_the_form_is_followed_with_its_receipt(page):
+    RepositoryFactory(owner__handle="acme", name="threats")
+
+    page.goto("/report/")
+    page.get_by_role("link", name="Illegal content (EU Digital Services Act notice)").click()
+    page.get_by_label("Which one?").fill("acme/threats")
+    page.get_by_label("File (optional)").fill("data/threats.csv")
+    page.get_by_label("Lines (optional)").fill("3-9")
+    page.get_by_label("Why it is illegal").fill("It publishes home addresses together with threats.")
+    page.get_by_label("Exact location (URL)").fill("https://hub.example/acme/threats/blob/main/data/threats.csv")
+    page.get_by_label("The law it breaks").fill("German Criminal Code § 241")
+    page.get_by_label("Country").select_option("DE")
+    page.get_by_label("believe in good faith").check()
+    page.get_by_role("button", name="Send report").click()
+
+    # Name and e-mail are legal elements of a DSA notice: the form says so next to the fields.
+    assert page.get_by_role("alert").is_visible()
+    assert page.get_by_role("alert").get_by_text("The law requires your name in this notice.").is_visible()
+    page.get_by_label("Your name").fill("Dana Notifier")
+    page.get_by_label("Your e-mail").fill("dana@example.org")
+    page.get_by_label("believe in good faith").check()
+    page.get_by_role("button", name="Send report").click()
+
+    page.get_by_text("we received your report").wait_for()
+    receipt = page.get_by_test_id("receipt").inner_text().strip()
+    status_url = page.url.replace("&new=1", "")
+    page.goto("/report/")
+    page.goto(status_url)
+    assert page.get_by_test_id("status").inner_text() == "received"
+    assert "data/threats.csv lines 3\u20139" in page.content()
+    assert receipt in status_url
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_missing_field_is_shown_next_to_it_and_in_the_summary(page):
     RepositoryFactory(owner__handle="acme", name="tiny-llama")
 

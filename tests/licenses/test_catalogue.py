@@ -171,3 +171,10 @@ def test_the_public_catalogue_page_shows_actionable_clauses_and_explains_the_res
         assert clause.ref in page
     assert "Licenses we do not act on" in page
     assert License.objects.get(key="unknown").rationale in page
+
+
+def test_the_catalogue_names_exactly_the_report_categories_intake_defines():
+    from licenses.catalogue import CATEGORY_KEYS
+    from reports.categories import CATEGORIES
+
+    assert list(CATEGORY_KEYS) == list(CATEGORIES)

@@ -1,0 +1,118 @@
+"""Trusted flaggers go first; notifiers who keep filing unfounded reports are warned, then
+suspended; a surge of distinct reporters is flagged but never acted on; the SLA table is the
+admins' to edit."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from hubmod.actors import Actor
+from moderation.models import Case, EnforcementAction, SlaRule
+from moderation.services.cases import case_claim, case_dismiss
+from reports.models import Report, Reporter
+from reports.reporters import reporter_set_trusted
+from tests.factories import RepositoryFactory, moderator
+from tests.reports.samples import complete_details
+
+
+def file(repo, category="other", email="", address="127.0.0.1"):
+    body = {"subject": {"type": "repository", "id": repo.full_name}, "category": category,
+            "details": complete_details(category)}  # fmt: skip
+    if email:
+        body["reporter"] = {"email": email, "name": "N"}
+    return APIClient(REMOTE_ADDR=address).post("/api/v1/reports", body, format="json")
+
+
+@pytest.mark.django_db
+def test_priority_and_due_date_come_from_the_sla_table_admins_edit(seeded):
+    child = file(RepositoryFactory(), "child_safety").json()
+    spam = file(RepositoryFactory(), "spam").json()
+    SlaRule.objects.filter(category="spam").update(priority=99, hours_to_decision=2)
+    spam_after_edit = file(RepositoryFactory(), "spam").json()
+
+    child_case, spam_case, edited = (Case.objects.get(pk=r["case_id"]) for r in (child, spam, spam_after_edit))
+    assert child_case.priority == max(SlaRule.objects.values_list("priority", flat=True))
+    assert child_case.due_at - child_case.created_at <= timedelta(hours=1, seconds=1)
+    assert spam_case.priority < child_case.priority
+    assert edited.priority == 99
+    assert edited.due_at - edited.created_at <= timedelta(hours=2, seconds=1)
+
+
+@pytest.mark.django_db
+def test_a_trusted_flaggers_report_goes_ahead_and_raises_an_existing_case(seeded):
+    repo = RepositoryFactory()
+    ordinary = file(repo, email="someone@example.org").json()
+    case_before = Case.objects.get(pk=ordinary["case_id"])
+    flagger = Reporter.objects.create(email="ngo@flaggers.example")
+    reporter_set_trusted(reporter_id=flagger.pk, actor=Actor.staff(moderator()), trusted=True)
+
+    trusted = file(repo, email="NGO@flaggers.example").json()
+
+    case_after = Case.objects.get(pk=trusted["case_id"])
+    assert case_after.pk == case_before.pk
+    assert case_after.priority > case_before.priority
+    assert case_after.due_at < case_before.due_at
+    assert Report.objects.get(pk=trusted["id"]).reporter == flagger
+
+
+def dismiss_as_unfounded(case_id):
+    mod = moderator()
+    case_claim(case_id=case_id, actor=Actor.staff(mod))
+    case_dismiss(case_id=case_id, actor=Actor.staff(mod), reason="unfounded", statement="Nothing there.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_repeated_unfounded_notices_bring_a_warning_then_a_suspension_with_a_notice(settings, mailoutbox, seeded):
+    settings.UNFOUNDED_WARN_AFTER = 2
+    settings.UNFOUNDED_SUSPEND_AFTER = 3
+    settings.UNFOUNDED_SUSPENSION_DAYS = 30
+    email = "troll@example.org"
+
+    for _ in range(3):
+        dismiss_as_unfounded(file(RepositoryFactory(), email=email).json()["case_id"])
+    refused = file(RepositoryFactory(), email=email)
+
+    reporter = Reporter.objects.get(email=email)
+    assert reporter.warned_at is not None
+    assert reporter.suspended_until > timezone.now() + timedelta(days=29)
+    subjects = [m.subject for m in mailoutbox if m.to == [email]]
+    assert "About your reports" in subjects
+    assert "You are suspended from filing reports" in subjects
+    assert refused.status_code == 403
+    assert f"until {reporter.suspended_until:%Y-%m-%d}" in refused.json()["detail"]
+    assert "manifestly unfounded" in refused.json()["detail"]
+    assert Report.objects.filter(reporter=reporter).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_trusted_flaggers_and_other_dismissal_reasons_never_lead_to_suspension(settings, seeded):
+    settings.UNFOUNDED_WARN_AFTER = 1
+    settings.UNFOUNDED_SUSPEND_AFTER = 1
+    trusted = Reporter.objects.create(email="ngo@flaggers.example", trusted=True)
+    dismiss_as_unfounded(file(RepositoryFactory(), email=trusted.email).json()["case_id"])
+    other = file(RepositoryFactory(), email="honest@example.org").json()
+    mod = moderator()
+    case_claim(case_id=other["case_id"], actor=Actor.staff(mod))
+    case_dismiss(case_id=other["case_id"], actor=Actor.staff(mod), reason="no_violation", statement="Fine.")
+
+    assert Reporter.objects.get(email=trusted.email).suspended_until is None
+    assert Reporter.objects.get(email="honest@example.org").suspended_until is None
+
+
+@pytest.mark.django_db
+def test_many_distinct_reporters_mark_a_surge_but_one_reporter_many_times_does_not(settings, seeded):
+    settings.SURGE_DISTINCT_REPORTERS = 5
+    settings.REPORT_RATE_PER_ADDRESS = "100/h"
+    brigaded, repeated = RepositoryFactory(), RepositoryFactory()
+
+    for i in range(5):
+        file(brigaded, address=f"198.51.100.{i}")
+        file(repeated, address="198.51.100.200")
+
+    surge = Case.objects.get(repository=brigaded)
+    assert surge.surge_detected_at is not None
+    assert Case.objects.get(repository=repeated).surge_detected_at is None
+    assert surge.state == "open"
+    assert not EnforcementAction.objects.exists()
