@@ -116,3 +116,34 @@ def test_many_distinct_reporters_mark_a_surge_but_one_reporter_many_times_does_n
     assert Case.objects.get(repository=repeated).surge_detected_at is None
     assert surge.state == "open"
     assert not EnforcementAction.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reporter_contests_a_decision_not_to_act_from_the_status_page(seeded, client, mailoutbox):
+    from moderation.models import Appeal
+
+    filed = file(RepositoryFactory(), email="reporter@example.org").json()
+    mod = moderator()
+    case_claim(case_id=filed["case_id"], actor=Actor.staff(mod))
+    case_dismiss(case_id=filed["case_id"], actor=Actor.staff(mod), reason="no_violation", statement="Looks fine.")
+    status_url = f"/reports/{filed['id']}/status?receipt={filed['receipt']}"
+
+    page = client.get(status_url).content.decode()
+    sent = client.post(f"/reports/{filed['id']}/appeal?receipt={filed['receipt']}", {"statement": "You missed file X."})
+    again = client.post(f"/reports/{filed['id']}/appeal?receipt={filed['receipt']}", {"statement": "Again."})
+    forged = client.post(f"/reports/{filed['id']}/appeal?receipt=forged", {"statement": "x"})
+
+    assert "Disagree with this decision?" in page
+    assert "Looks fine." in page
+    assert sent.status_code == 302
+    appeal = Appeal.objects.get()
+    assert (appeal.appellant, appeal.appellant_report_id, appeal.statement) == (
+        "reporter",
+        filed["id"],
+        "You missed file X.",
+    )
+    assert again.status_code == 400
+    assert "already open" in again.content.decode()
+    assert forged.status_code == 404
+    outcome_mail = next(m for m in mailoutbox if m.subject.startswith("Outcome"))
+    assert "appeal" in outcome_mail.body
