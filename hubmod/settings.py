@@ -237,3 +237,6 @@ UNFOUNDED_WINDOW_DAYS = env.int("UNFOUNDED_WINDOW_DAYS", default=180)
 UNFOUNDED_WARN_AFTER = env.int("UNFOUNDED_WARN_AFTER", default=3)
 UNFOUNDED_SUSPEND_AFTER = env.int("UNFOUNDED_SUSPEND_AFTER", default=5)
 UNFOUNDED_SUSPENSION_DAYS = env.int("UNFOUNDED_SUSPENSION_DAYS", default=30)
+# Four-eyes: decisions with any of these actions take effect only after a second moderator
+# approves (whole categories are set in the SLA table).
+FOUR_EYES_ACTIONS = env.list("FOUR_EYES_ACTIONS", default=["suspend_account"])

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
-from moderation.models import PolicySection, PolicyVersion, SlaRule, StaffToken
+from moderation.models import PolicySection, PolicyVersion, SlaRule, StaffToken, StatementTemplate, StrikeRule
 
 
 class PolicySectionInline(admin.StackedInline):
@@ -22,5 +22,16 @@ class StaffTokenAdmin(APIKeyModelAdmin):
 
 @admin.register(SlaRule)
 class SlaRuleAdmin(admin.ModelAdmin):
-    list_display = ["category", "priority", "hours_to_decision", "updated_at"]
-    list_editable = ["priority", "hours_to_decision"]
+    list_display = ["category", "priority", "hours_to_decision", "escalate_after_hours", "severity", "four_eyes"]
+    list_editable = ["priority", "hours_to_decision", "escalate_after_hours", "severity", "four_eyes"]
+
+
+@admin.register(StrikeRule)
+class StrikeRuleAdmin(admin.ModelAdmin):
+    list_display = ["severity", "intent", "min_active_strikes", "actions", "strike_days"]
+    list_filter = ["severity", "intent"]
+
+
+@admin.register(StatementTemplate)
+class StatementTemplateAdmin(admin.ModelAdmin):
+    list_display = ["category", "updated_at"]

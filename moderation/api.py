@@ -23,7 +23,8 @@ from hubmod.receipts import receipt_digest
 from moderation.models import Appeal, Case, Decision, EnforcementAction
 from moderation.selectors import case_get, case_queue, decision_for_notice_token, enforcement_actions
 from moderation.services.appeals import appeal_decide, appeal_submit
-from moderation.services.cases import Ground, case_claim, case_decide, case_dismiss, case_escalate, case_release
+from moderation.services.cases import case_claim, case_escalate, case_release
+from moderation.services.decisions import Ground, case_decide, case_dismiss
 from moderation.services.enforcement import enforcement_retry
 
 QUEUE_PAGE_SIZE = 50

@@ -9,7 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
 from hub.models import Account, PrefixedKeyGenerator, Repository
@@ -45,7 +45,20 @@ class PolicySection(models.Model):
         return f"{self.key} ({self.policy.version})"
 
 
-OPEN_CASE_STATES = ("open", "in_review", "escalated", "reopened")
+OPEN_CASE_STATES = ("open", "in_review", "escalated", "awaiting_approval", "reopened")
+
+
+class Severity(models.TextChoices):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Intent(models.TextChoices):
+    INADVERTENT = "inadvertent"
+    DELIBERATE = "deliberate"
+    UNKNOWN = "unknown"
 
 
 class Case(ConcurrentTransitionMixin, TimestampedModel):
@@ -55,8 +68,13 @@ class Case(ConcurrentTransitionMixin, TimestampedModel):
         OPEN = "open"
         IN_REVIEW = "in_review"
         ESCALATED = "escalated"
+        AWAITING_APPROVAL = "awaiting_approval"
         RESOLVED = "resolved"
         REOPENED = "reopened"
+
+    class EscalatedTo(models.TextChoices):
+        SENIOR = "senior", "senior moderators"
+        LEGAL = "legal", "legal"
 
     repository = models.ForeignKey(Repository, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
     account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
@@ -69,7 +87,11 @@ class Case(ConcurrentTransitionMixin, TimestampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
     )
     escalation_reason = models.TextField(blank=True)
+    # Once escalated, a case stays with seniors or legal: release hands it back to them, not the queue.
+    escalated_to = models.CharField(max_length=16, choices=EscalatedTo.choices, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Reviewed and found clean: until then, new reports in its category join it without re-queuing.
+    clean_until = models.DateTimeField(null=True, blank=True)
     # Many distinct people reported it in a short window. Shown in the queue; never enforces.
     surge_detected_at = models.DateTimeField(null=True, blank=True)
 
@@ -97,6 +119,7 @@ class Case(ConcurrentTransitionMixin, TimestampedModel):
             ("decide_case", "Decide and dismiss cases"),
             ("reopen_case", "Reopen resolved cases"),
             ("handle_escalated_case", "Take escalated cases"),
+            ("assign_case", "Assign cases to other moderators"),
         ]
 
     def __str__(self) -> str:
@@ -126,9 +149,19 @@ class Case(ConcurrentTransitionMixin, TimestampedModel):
     def claim_escalated(self, *, by) -> None:
         self.assignee = by
 
-    @transition(field=state, source=State.IN_REVIEW, target=State.OPEN, permission="moderation.claim_case")
-    def release(self) -> None:
+    @transition(
+        field=state,
+        source=State.IN_REVIEW,
+        target=RETURN_VALUE(State.OPEN, State.ESCALATED),
+        permission="moderation.claim_case",
+    )
+    def release(self) -> str:
         self.assignee = None
+        return self.State.ESCALATED if self.escalated_to else self.State.OPEN
+
+    @transition(field=state, source=State.IN_REVIEW, target=State.IN_REVIEW, permission="moderation.claim_case")
+    def reassign(self, *, to) -> None:
+        self.assignee = to
 
     @transition(
         field=state,
@@ -136,31 +169,56 @@ class Case(ConcurrentTransitionMixin, TimestampedModel):
         target=State.ESCALATED,
         permission="moderation.claim_case",
     )
-    def escalate(self, *, reason: str) -> None:
+    def escalate(self, *, reason: str, to: str) -> None:
         self.escalation_reason = reason
+        self.escalated_to = to
         self.assignee = None
 
     @transition(field=state, source=State.IN_REVIEW, target=State.RESOLVED, permission="moderation.decide_case")
     def resolve(self, *, at) -> None:
         self.resolved_at = at
 
+    @transition(
+        field=state, source=State.IN_REVIEW, target=State.AWAITING_APPROVAL, permission="moderation.decide_case"
+    )
+    def propose(self) -> None:
+        pass
+
+    @transition(field=state, source=State.AWAITING_APPROVAL, target=State.RESOLVED, permission="moderation.decide_case")
+    def approve(self, *, at) -> None:
+        self.resolved_at = at
+
+    @transition(
+        field=state, source=State.AWAITING_APPROVAL, target=State.IN_REVIEW, permission="moderation.decide_case"
+    )
+    def send_back(self) -> None:
+        pass
+
     @transition(field=state, source=State.RESOLVED, target=State.REOPENED, permission="moderation.reopen_case")
     def reopen(self) -> None:
         self.resolved_at = None
         self.assignee = None
+        self.clean_until = None
 
 
-class Decision(TimestampedModel):
+def _second_pair_of_eyes(decision: "Decision", actor) -> bool:
+    """Four-eyes: the approver is a moderator who is not the decider."""
+    return actor.has_perm("moderation.decide_case") and decision.decided_by_id != getattr(actor, "user_id", None)
+
+
+class Decision(ConcurrentTransitionMixin, TimestampedModel):
     """What was decided on a case, on which ground, and why: the statement of reasons."""
 
     class Outcome(models.TextChoices):
         ACTIONED = "actioned"
         DISMISSED = "dismissed"
 
-    class Intent(models.TextChoices):
-        INADVERTENT = "inadvertent"
-        DELIBERATE = "deliberate"
-        UNKNOWN = "unknown"
+    Intent = Intent
+
+    class Approval(models.TextChoices):
+        PROPOSED = "proposed"
+        EFFECTIVE = "effective"
+        REJECTED = "rejected"
 
     class DismissalReason(models.TextChoices):
         NO_VIOLATION = "no_violation"
@@ -188,6 +246,18 @@ class Decision(TimestampedModel):
     territorial_scope = models.CharField(max_length=64, default="worldwide")
     appeal_deadline = models.DateTimeField()
     notified_at = models.DateTimeField(null=True, blank=True)
+    # What was decided (kept even before any action exists), what the strike ladder recommended,
+    # and why the decider departed from it.
+    requested_actions = models.JSONField(default=list, blank=True)
+    recommended_actions = models.JSONField(default=list, blank=True)
+    departure_reason = models.TextField(blank=True)
+    # Four-eyes: some decisions take effect only once a second moderator approves them.
+    approval = FSMField(default=Approval.EFFECTIVE, choices=Approval.choices, protected=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="approved_decisions"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -204,6 +274,16 @@ class Decision(TimestampedModel):
 
     def __str__(self) -> str:
         return f"Decision {self.pk} on case {self.case_id}"
+
+    @transition(field=approval, source=Approval.PROPOSED, target=Approval.EFFECTIVE, permission=_second_pair_of_eyes)
+    def approve(self, *, by, at) -> None:
+        self.approved_by = by
+        self.approved_at = at
+
+    @transition(field=approval, source=Approval.PROPOSED, target=Approval.REJECTED, permission=_second_pair_of_eyes)
+    def reject(self, *, by, reason: str) -> None:
+        self.approved_by = by
+        self.rejection_reason = reason
 
 
 class EnforcementAction(ConcurrentTransitionMixin, TimestampedModel):
@@ -375,6 +455,13 @@ class SlaRule(TimestampedModel):
     category = models.CharField(max_length=32, unique=True)
     priority = models.PositiveSmallIntegerField(help_text="Higher is more urgent.")
     hours_to_decision = models.PositiveIntegerField()
+    escalate_after_hours = models.PositiveIntegerField(
+        default=24, help_text="Hours past due before beat escalates an undecided case to senior moderators."
+    )
+    severity = models.CharField(max_length=16, choices=Severity.choices, default=Severity.MEDIUM)
+    four_eyes = models.BooleanField(
+        default=False, help_text="Every decision in this category takes effect only after a second approval."
+    )
 
     class Meta:
         ordering = ["-priority", "category"]
@@ -382,3 +469,47 @@ class SlaRule(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.category}: priority {self.priority}, {self.hours_to_decision} h"
+
+
+class StrikeRule(TimestampedModel):
+    """One rung of the strike ladder: for this severity and intent, with at least this many
+    active strikes, recommend these actions; a decision adds a strike lasting `strike_days`."""
+
+    severity = models.CharField(max_length=16, choices=Severity.choices)
+    intent = models.CharField(max_length=16, choices=Intent.choices)
+    min_active_strikes = models.PositiveSmallIntegerField(default=0)
+    actions = models.JSONField(help_text='Recommended action kinds, e.g. ["warn"] or ["disable", "restrict_account"].')
+    strike_days = models.PositiveIntegerField(default=90, help_text="How long a strike from such a decision lasts.")
+
+    class Meta:
+        ordering = ["severity", "intent", "min_active_strikes"]
+        constraints = [
+            models.UniqueConstraint(fields=["severity", "intent", "min_active_strikes"], name="strike_rule_unique_rung")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.severity}/{self.intent} with {self.min_active_strikes}+ strikes: {', '.join(self.actions)}"
+
+
+class Strike(TimestampedModel):
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="strikes")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="strikes")
+    severity = models.CharField(max_length=16, choices=Severity.choices)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True, help_text="Set when the decision is overturned.")
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "expires_at"], name="strike_account_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.severity} strike on {self.account} until {self.expires_at:%Y-%m-%d}"
+
+
+class StatementTemplate(TimestampedModel):
+    """The statement of reasons a moderator starts from for a category, and edits."""
+
+    category = models.CharField(max_length=32, unique=True)
+    text = models.TextField()
+
+    def __str__(self) -> str:
+        return f"Template for {self.category}"

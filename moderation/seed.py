@@ -10,7 +10,8 @@ from django.db import transaction
 from hubmod.actors import SYSTEM
 from licenses.catalogue import CATALOGUE
 from licenses.services import catalogue_load
-from moderation.models import PolicySection, PolicyVersion, SlaRule
+from moderation.ladder import DEFAULT_LADDER, default_strike_days
+from moderation.models import PolicySection, PolicyVersion, SlaRule, StatementTemplate, StrikeRule
 from moderation.services.staff import roles_sync
 from moderation.sla import DEFAULT_SLA
 
@@ -73,6 +74,36 @@ DEFAULT_POLICY_SECTIONS = [
 ]
 
 
+DEFAULT_SEVERITY = {
+    "child_safety": "critical",
+    "malicious_code": "critical",
+    "illegal_content": "high",
+    "private_information": "high",
+    "copyright": "medium",
+    "license_violation": "medium",
+    "acceptable_use": "medium",
+    "spam": "low",
+    "other": "low",
+}
+
+_TEMPLATE = (
+    "What we found: [the facts: which files, lines or demo behaviour, at which revision].\n"
+    "Why it breaks the rule: {why}\n"
+    "What we did and why that much: [the action, and why a lesser one would not do]."
+)
+DEFAULT_STATEMENT_TEMPLATES = {
+    "copyright": _TEMPLATE.format(why="A rights holder's notice identified the work; [how the repository copies it]."),
+    "illegal_content": _TEMPLATE.format(why="[the provision of law] makes this content illegal in [country]."),
+    "license_violation": _TEMPLATE.format(why="The repository's license forbids it in the clause cited."),
+    "private_information": _TEMPLATE.format(why="It exposes [personal data or secrets] without a lawful basis."),
+    "malicious_code": _TEMPLATE.format(why="Loading [file] runs [behaviour] on the user's machine."),
+    "child_safety": _TEMPLATE.format(why="It is child sexual abuse material or made to produce it."),
+    "acceptable_use": _TEMPLATE.format(why="It breaks the section of the hub policy cited."),
+    "spam": _TEMPLATE.format(why="[repeated, misleading or promotional uploads]."),
+    "other": _TEMPLATE.format(why="[the rule, and how it is broken]."),
+}
+
+
 @transaction.atomic
 def seed() -> None:
     roles_sync()
@@ -85,6 +116,20 @@ def seed() -> None:
     for category, sla in DEFAULT_SLA.items():
         SlaRule.objects.get_or_create(
             category=category,
-            defaults={"priority": sla.priority, "hours_to_decision": int(sla.time_to_decision.total_seconds() // 3600)},
+            defaults={
+                "priority": sla.priority,
+                "hours_to_decision": int(sla.time_to_decision.total_seconds() // 3600),
+                "severity": DEFAULT_SEVERITY[category],
+                "four_eyes": category == "child_safety",
+            },
         )
+    for (severity, intent, min_strikes), actions in DEFAULT_LADDER.items():
+        StrikeRule.objects.get_or_create(
+            severity=severity,
+            intent=intent,
+            min_active_strikes=min_strikes,
+            defaults={"actions": actions, "strike_days": default_strike_days(severity)},
+        )
+    for category, text in DEFAULT_STATEMENT_TEMPLATES.items():
+        StatementTemplate.objects.get_or_create(category=category, defaults={"text": text})
     catalogue_load(actor=SYSTEM, specs=CATALOGUE)

@@ -150,13 +150,16 @@ def report_file(
         if problems:
             raise ApplicationError("The report does not fit its subject.", field_errors={"details": problems})
     reporter_row = _reporter_for(reporter)
-    case, opened = case_for_report(
+    attachment = case_for_report(
         repository=repository,
         account=account,
         category=category,
         revision=subject.revision,
+        path=subject.path,
+        evidence_files=len(origin.evidence),
         trusted=bool(reporter_row and reporter_row.trusted),
     )
+    case = attachment.case
     receipt = receipt_new()
     report = Report.objects.create(
         case=case,
@@ -183,11 +186,16 @@ def report_file(
         actor=actor,
         verb="report.filed",
         target=report,
-        data={"case": case.pk, "source": origin.source, "evidence": len(origin.evidence)},
+        data={
+            "case": case.pk,
+            "source": origin.source,
+            "evidence": len(origin.evidence),
+            "joined_clean_case": attachment.joined_clean,
+        },
     )
-    if opened:
+    if attachment.opened:
         audit.record(actor=actor, verb="case.opened", target=case, data={"category": category, "report": report.pk})
-    else:
+    elif not attachment.joined_clean:
         _surge_check(report)
     if reporter.email:
         dispatch_on_commit("reports.report_receipt_send", report.pk, receipt)

@@ -1,55 +1,76 @@
-"""Cases: opening them for reports, and every move a moderator makes on one."""
+"""Cases: opening them for reports, and every move a moderator makes on one short of deciding."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hub.models import Account, Repository
-from hubmod.actors import Actor
+from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
-from hubmod.errors import ApplicationError, Conflict
-from hubmod.tasks import dispatch_on_commit
-from licenses.selectors import actionable_clause_get
-from moderation.models import OPEN_CASE_STATES, Case, Decision, EnforcementAction
-from moderation.selectors import policy_section_current
+from hubmod.errors import ApplicationError, Conflict, Forbidden
+from moderation.models import OPEN_CASE_STATES, Case, SlaRule
 from moderation.sla import sla_for
-
-ACCOUNT_ACTIONS = {EnforcementAction.Kind.RESTRICT_ACCOUNT, EnforcementAction.Kind.SUSPEND_ACCOUNT}
 
 
 @dataclass(frozen=True)
-class Ground:
-    """What a decision rests on: a section of the current hub policy or an actionable clause."""
+class Attachment:
+    """Where a new report went: its case, whether it opened it, whether it joined a clean one."""
 
-    policy_section: str | None = None
-    license_clause: int | None = None
+    case: Case
+    opened: bool = False
+    joined_clean: bool = False
+
+
+def _clean_case(subject: dict, category: str) -> Case | None:
+    return (
+        Case.objects.filter(**subject, category=category, state=Case.State.RESOLVED, clean_until__gt=timezone.now())
+        .order_by("-resolved_at")
+        .first()
+    )
+
+
+def _brings_new_evidence(case: Case, *, evidence_files: int, path: str, revision: str) -> bool:
+    if evidence_files:
+        return True
+    if revision and case.revision and revision != case.revision:
+        return True
+    return bool(path) and not case.reports.filter(path=path).exists()
 
 
 def case_for_report(
-    *, repository: Repository | None, account: Account | None, category: str, revision: str = "", trusted: bool = False
-) -> tuple[Case, bool]:
-    """The open case for (subject, category), opened if there is none.
+    *,
+    repository: Repository | None,
+    account: Account | None,
+    category: str,
+    revision: str = "",
+    path: str = "",
+    evidence_files: int = 0,
+    trusted: bool = False,
+) -> Attachment:
+    """The case a new report joins: the open one for (subject, category), else a new one.
 
     A partial unique index allows one open case per subject and category, so two reports racing
-    here cannot open two: the loser's insert fails and it joins the winner's case. A trusted
-    flagger's report raises the case to their priority and due date if those are more urgent.
+    here cannot open two: the loser's insert fails and it joins the winner's case. A subject
+    reviewed and found clean keeps new reports out of the queue for a while (the answer to
+    brigading), unless they come from a trusted flagger or bring new evidence.
     """
     subject = {"repository": repository} if repository is not None else {"account": account}
     sla = sla_for(category, trusted=trusted)
+    clean = None if trusted else _clean_case(subject, category)
+    if clean is not None and not _brings_new_evidence(
+        clean, evidence_files=evidence_files, path=path, revision=revision
+    ):
+        return Attachment(clean, joined_clean=True)
     for _ in range(3):
         existing = Case.objects.filter(**subject, category=category, state__in=OPEN_CASE_STATES).first()
         if existing is not None:
             if trusted:
-                Case.objects.filter(pk=existing.pk, priority__lt=sla.priority).update(priority=sla.priority)
-                Case.objects.filter(pk=existing.pk, due_at__gt=timezone.now() + sla.time_to_decision).update(
-                    due_at=timezone.now() + sla.time_to_decision
-                )
-            return existing, False
+                _raise_urgency(existing, sla)
+            return Attachment(existing)
         try:
             with transaction.atomic():
                 case = Case.objects.create(
@@ -61,8 +82,15 @@ def case_for_report(
                 )
         except IntegrityError:
             continue
-        return case, True
+        return Attachment(case, opened=True)
     raise Conflict("Could not open a case for this report; try again.")
+
+
+def _raise_urgency(case: Case, sla) -> None:
+    """A trusted flagger's report lifts a case to their priority and due date, never lowers it."""
+    due = timezone.now() + sla.time_to_decision
+    Case.objects.filter(pk=case.pk, priority__lt=sla.priority).update(priority=sla.priority)
+    Case.objects.filter(pk=case.pk, due_at__gt=due).update(due_at=due)
 
 
 def case_mark_surge(*, case_id: int, actor: Actor, distinct_reporters: int, window_minutes: int) -> bool:
@@ -81,21 +109,23 @@ def case_mark_surge(*, case_id: int, actor: Actor, distinct_reporters: int, wind
     return bool(flagged)
 
 
-def _locked_case(case_id: int) -> Case:
+def locked_case(case_id: int) -> Case:
     case = Case.objects.select_for_update().filter(pk=case_id).first()
     if case is None:
         raise ApplicationError("No such case.", field_errors={"case": ["No case has this id."]})
     return case
 
 
-def _require_assignee(case: Case, actor: Actor) -> None:
-    if case.assignee_id != actor.user_id:
-        raise Conflict("Claim this case before deciding it; it is not assigned to you.", state=case.state)
+def _require_owner_or_senior(case: Case, actor: Actor, verb: str) -> None:
+    """A claimed case is its assignee's to hand on; seniors (assign_case) may move anyone's."""
+    claimed_by_other = case.state == Case.State.IN_REVIEW and case.assignee_id != actor.user_id
+    if claimed_by_other and not actor.has_perm("moderation.assign_case"):
+        raise Forbidden(f"Only the assignee or a senior moderator can {verb} this case.")
 
 
 @transaction.atomic
 def case_claim(*, case_id: int, actor: Actor) -> Case:
-    case = _locked_case(case_id)
+    case = locked_case(case_id)
     name = "claim_escalated" if case.state == Case.State.ESCALATED else "claim"
     audit.transition(case, name, actor=actor, by=actor.user)
     return case
@@ -103,112 +133,88 @@ def case_claim(*, case_id: int, actor: Actor) -> Case:
 
 @transaction.atomic
 def case_release(*, case_id: int, actor: Actor) -> Case:
-    case = _locked_case(case_id)
+    case = locked_case(case_id)
+    _require_owner_or_senior(case, actor, "release")
     audit.transition(case, "release", actor=actor)
     return case
 
 
 @transaction.atomic
-def case_escalate(*, case_id: int, actor: Actor, reason: str) -> Case:
-    case = _locked_case(case_id)
-    audit.transition(case, "escalate", actor=actor, reason=reason)
+def case_reassign(*, case_id: int, actor: Actor, to) -> Case:
+    """Hand a claimed case to another moderator: your own, or anyone's with assign_case."""
+    case = locked_case(case_id)
+    _require_owner_or_senior(case, actor, "reassign")
+    if not (to.is_active and to.has_perm("moderation.decide_case")):
+        raise ApplicationError("Not a moderator.", field_errors={"assignee": [f"{to} cannot decide cases."]})
+    audit.transition(case, "reassign", actor=actor, to=to, data={"assignee": to.get_username()})
     return case
 
 
-def _appeal_deadline():
-    return timezone.now() + timedelta(days=settings.APPEAL_WINDOW_DAYS)
-
-
-def _case_resolve(*, case: Case, actor: Actor, audit_data: dict, **decision_fields) -> Decision:
-    """Resolve a locked, claimed case with one decision; the uploader and reporters are told."""
-    _require_assignee(case, actor)
-    audit.transition(case, "resolve", actor=actor, at=timezone.now(), data=audit_data)
-    first_report = case.reports.order_by("id").first()
-    decision = Decision.objects.create(
-        case=case,
-        decided_by=actor.user,
-        appeal_deadline=_appeal_deadline(),
-        automated_detection=bool(first_report and first_report.source == "automated"),
-        **decision_fields,
-    )
-    audit.record(actor=actor, verb="decision.created", target=decision, data=audit_data)
-    dispatch_on_commit("moderation.decision_notify", decision.pk)
-    return decision
-
-
 @transaction.atomic
-def case_dismiss(*, case_id: int, actor: Actor, reason: str, statement: str) -> Decision:
-    decision = _case_resolve(
-        case=_locked_case(case_id),
-        actor=actor,
-        audit_data={"outcome": "dismissed", "reason": reason},
-        outcome=Decision.Outcome.DISMISSED,
-        dismissal_reason=reason,
-        statement=statement,
-    )
-    if reason == Decision.DismissalReason.UNFOUNDED:
-        # Intake weighs repeated unfounded notices (DSA Art. 23); dispatched by name, as
-        # moderation never imports intake.
-        dispatch_on_commit("reports.reporters_review_unfounded", case_id)
-    return decision
+def case_escalate(*, case_id: int, actor: Actor, reason: str, to: str = Case.EscalatedTo.SENIOR) -> Case:
+    case = locked_case(case_id)
+    audit.transition(case, "escalate", actor=actor, reason=reason, to=to)
+    return case
 
 
-def _resolve_ground(ground: Ground) -> dict:
-    if bool(ground.policy_section) == bool(ground.license_clause):
-        raise ApplicationError(
-            "Cite exactly one ground.",
-            field_errors={"ground": ["Give either a policy_section key or a license_clause id."]},
-        )
-    if ground.policy_section:
-        section = policy_section_current(key=ground.policy_section)
-        if section is None:
-            raise ApplicationError(
-                "Unknown policy section.",
-                field_errors={"ground": [f"'{ground.policy_section}' is not a section of the current hub policy."]},
-            )
-        return {
-            "policy_section": section,
-            "ground_label": f"Hub policy {section.policy.version}, section {section.key}: {section.title}",
-            "ground_text": section.text,
-        }
-    clause = actionable_clause_get(clause_id=ground.license_clause)
-    if clause is None:
-        raise ApplicationError(
-            "Not an actionable license clause.",
-            field_errors={"ground": [f"License clause {ground.license_clause} does not exist or is not actionable."]},
-        )
-    version = f" {clause.license.version}" if clause.license.version else ""
-    return {
-        "license_clause": clause,
-        "license_clause_version": clause.history.order_by("-history_id").first(),
-        "ground_label": f"{clause.license.name}{version}, clause {clause.ref}",
-        "ground_text": clause.summary,
-    }
+def cases_escalate_overdue() -> int:
+    """Beat: escalate cases overdue by more than their SLA allows; each in its own transaction."""
+    now = timezone.now()
+    escalated = 0
+    for rule in SlaRule.objects.all():
+        overdue = Case.objects.filter(
+            category=rule.category,
+            state__in=[Case.State.OPEN, Case.State.IN_REVIEW, Case.State.REOPENED],
+            due_at__lt=now - timedelta(hours=rule.escalate_after_hours),
+        ).values_list("pk", flat=True)[:500]
+        for case_id in overdue:
+            try:
+                case_escalate(
+                    case_id=case_id,
+                    actor=SYSTEM,
+                    reason=f"Overdue: no decision {rule.escalate_after_hours} h past the SLA for {rule.category}.",
+                )
+            except Conflict:
+                continue  # decided or escalated meanwhile
+            escalated += 1
+    return escalated
 
 
-@transaction.atomic
-def case_decide(
-    *, case_id: int, actor: Actor, actions: list[str], ground: Ground, intent: str, statement: str
-) -> Decision:
-    if not actions:
-        raise ApplicationError("Choose at least one action.", field_errors={"actions": ["Choose at least one action."]})
-    case = _locked_case(case_id)
-    if case.account_id is not None and set(actions) - ACCOUNT_ACTIONS:
-        raise ApplicationError(
-            "Repository actions do not apply to an account.",
-            field_errors={"actions": ["On an account, choose restrict_account or suspend_account."]},
-        )
-    grounds = _resolve_ground(ground)
-    decision = _case_resolve(
-        case=case,
-        actor=actor,
-        audit_data={"outcome": "actioned", "actions": actions, "ground": grounds["ground_label"], "intent": intent},
-        outcome=Decision.Outcome.ACTIONED,
-        intent=intent,
-        statement=statement,
-        **grounds,
-    )
-    created = EnforcementAction.objects.bulk_create(EnforcementAction(decision=decision, kind=kind) for kind in actions)
-    for action in created:
-        dispatch_on_commit("moderation.enforcement_deliver", action.pk)
-    return decision
+BULK_ACTIONS = ("dismiss", "escalate", "assign")
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    id: int
+    ok: bool
+    state: str | None = None
+    error: str = ""
+
+
+def cases_bulk(*, actor: Actor, case_ids: list[int], action: str, **params) -> list[BulkOutcome]:
+    """Apply one action to many cases, each on its own (and audited); one failure stops none."""
+    from moderation.services.decisions import case_dismiss
+
+    outcomes = []
+    for case_id in case_ids:
+        try:
+            if action == "dismiss":
+                with transaction.atomic():
+                    case = Case.objects.select_for_update().get(pk=case_id)
+                    if case.state in (Case.State.OPEN, Case.State.REOPENED, Case.State.ESCALATED):
+                        case_claim(case_id=case_id, actor=actor)
+                    case_dismiss(case_id=case_id, actor=actor, reason=params["reason"], statement=params["statement"])
+            elif action == "escalate":
+                case_escalate(case_id=case_id, actor=actor, reason=params["reason"], to=params.get("to", "senior"))
+            elif action == "assign":
+                with transaction.atomic():
+                    case = Case.objects.select_for_update().get(pk=case_id)
+                    if case.state != Case.State.IN_REVIEW:
+                        case_claim(case_id=case_id, actor=actor)
+                    case_reassign(case_id=case_id, actor=actor, to=params["assignee"])
+        except (ApplicationError, Case.DoesNotExist) as exc:
+            message = exc.message if isinstance(exc, ApplicationError) else "No case has this id."
+            outcomes.append(BulkOutcome(case_id, False, error=message))
+            continue
+        outcomes.append(BulkOutcome(case_id, True, Case.objects.values_list("state", flat=True).get(pk=case_id)))
+    return outcomes

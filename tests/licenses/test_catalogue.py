@@ -95,13 +95,14 @@ def test_hub_admins_write_the_catalogue_and_others_may_not(seeded):
 @pytest.mark.django_db
 def test_an_edited_clause_keeps_its_old_text_and_editor_and_a_prior_decision_its_cited_version(seeded, hub_receiver):
     from hubmod.actors import Actor
-    from moderation.services.cases import Ground, case_claim, case_decide, case_for_report
+    from moderation.services.cases import case_claim, case_for_report
+    from moderation.services.decisions import Ground, case_decide
     from tests.factories import RepositoryFactory
 
     clause = LicenseClause.objects.filter(actionable=True, license__actionable=True).first()
     old_summary = clause.summary
     decider = moderator()
-    case, _ = case_for_report(repository=RepositoryFactory(), account=None, category="license_violation")
+    case = case_for_report(repository=RepositoryFactory(), account=None, category="license_violation").case
     case_claim(case_id=case.pk, actor=Actor.staff(decider))
     decision = case_decide(
         case_id=case.pk,
@@ -110,6 +111,7 @@ def test_an_edited_clause_keeps_its_old_text_and_editor_and_a_prior_decision_its
         ground=Ground(license_clause=clause.pk),
         intent="unknown",
         statement="Breaks the clause.",
+        departure_reason="A label suffices for a first, minor breach.",
     )
     editor = hub_admin(username="lena")
 

@@ -207,7 +207,9 @@ def test_queue_is_most_urgent_first_and_cursor_paginates_without_gaps(seeded):
     from moderation.services.cases import case_for_report
 
     for i in range(120):
-        c, _ = case_for_report(repository=RepositoryFactory(), account=None, category="other" if i % 3 else "copyright")
+        c = case_for_report(
+            repository=RepositoryFactory(), account=None, category="other" if i % 3 else "copyright"
+        ).case
         Case.objects.filter(pk=c.pk).update(due_at=timezone.now() + timedelta(minutes=i % 7))
     mod = api_for(moderator())
 

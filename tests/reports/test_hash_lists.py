@@ -4,7 +4,8 @@ import pytest
 
 from hubmod.actors import Actor
 from moderation.models import Case
-from moderation.services.cases import Ground, case_claim, case_decide
+from moderation.services.cases import case_claim
+from moderation.services.decisions import Ground, case_decide
 from reports.hash_scan import hash_list_scan
 from reports.models import HashList, KnownHash, Report
 from tests.factories import moderator
@@ -86,6 +87,7 @@ def test_a_decision_on_an_automated_detection_says_so(hub_api, pickle_list, seed
     decision = case_decide(
         case_id=case.pk, actor=mod, actions=["disable"], ground=Ground(policy_section="malicious-code"),
         intent="deliberate", statement="The pickle opens a reverse shell.",
+        departure_reason="First offence; the account stays while we talk to the uploader.",
     )  # fmt: skip
 
     assert decision.automated_detection is True

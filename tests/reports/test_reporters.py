@@ -10,7 +10,8 @@ from rest_framework.test import APIClient
 
 from hubmod.actors import Actor
 from moderation.models import Case, EnforcementAction, SlaRule
-from moderation.services.cases import case_claim, case_dismiss
+from moderation.services.cases import case_claim
+from moderation.services.decisions import case_dismiss
 from reports.models import Report, Reporter
 from reports.reporters import reporter_set_trusted
 from tests.factories import RepositoryFactory, moderator

@@ -1,0 +1,209 @@
+"""Decisions: dismissing, deciding with a ground, four-eyes approval, and taking effect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from hubmod.actors import Actor
+from hubmod.audit import log as audit
+from hubmod.errors import ApplicationError, Conflict
+from hubmod.tasks import dispatch_on_commit
+from licenses.selectors import actionable_clause_get
+from moderation.ladder import ACCOUNT_ACTIONS, category_severity, needs_second_approval, recommend
+from moderation.models import Case, Decision, EnforcementAction, Strike
+from moderation.selectors import policy_section_current
+from moderation.services.cases import locked_case
+
+
+@dataclass(frozen=True)
+class Ground:
+    """What a decision rests on: a section of the current hub policy or an actionable clause."""
+
+    policy_section: str | None = None
+    license_clause: int | None = None
+
+
+def _require_assignee(case: Case, actor: Actor) -> None:
+    if case.assignee_id != actor.user_id:
+        raise Conflict("Claim this case before deciding it; it is not assigned to you.", state=case.state)
+
+
+def _appeal_deadline():
+    return timezone.now() + timedelta(days=settings.APPEAL_WINDOW_DAYS)
+
+
+def _first_report_automated(case: Case) -> bool:
+    first = case.reports.order_by("id").first()
+    return bool(first and first.source == "automated")
+
+
+@transaction.atomic
+def case_dismiss(
+    *, case_id: int, actor: Actor, reason: str, statement: str, clean_for_days: int | None = None
+) -> Decision:
+    """No action. With `clean_for_days`, the subject counts as reviewed and clean until then."""
+    case = locked_case(case_id)
+    _require_assignee(case, actor)
+    audit_data = {"outcome": "dismissed", "reason": reason, "clean_for_days": clean_for_days}
+    audit.transition(case, "resolve", actor=actor, at=timezone.now(), data=audit_data)
+    if clean_for_days:
+        case.clean_until = timezone.now() + timedelta(days=clean_for_days)
+        case.save(update_fields=["clean_until", "updated_at"])
+    decision = Decision.objects.create(
+        case=case,
+        outcome=Decision.Outcome.DISMISSED,
+        dismissal_reason=reason,
+        statement=statement,
+        decided_by=actor.user,
+        appeal_deadline=_appeal_deadline(),
+        automated_detection=_first_report_automated(case),
+    )
+    audit.record(actor=actor, verb="decision.created", target=decision, data=audit_data)
+    dispatch_on_commit("moderation.decision_notify", decision.pk)
+    if reason == Decision.DismissalReason.UNFOUNDED:
+        # Intake weighs repeated unfounded notices (DSA Art. 23); dispatched by name, as
+        # moderation never imports intake.
+        dispatch_on_commit("reports.reporters_review_unfounded", case_id)
+    return decision
+
+
+def _resolve_ground(ground: Ground) -> dict:
+    if bool(ground.policy_section) == bool(ground.license_clause):
+        raise ApplicationError(
+            "Cite exactly one ground.",
+            field_errors={"ground": ["Give either a policy_section key or a license_clause id."]},
+        )
+    if ground.policy_section:
+        section = policy_section_current(key=ground.policy_section)
+        if section is None:
+            raise ApplicationError(
+                "Unknown policy section.",
+                field_errors={"ground": [f"'{ground.policy_section}' is not a section of the current hub policy."]},
+            )
+        return {
+            "policy_section": section,
+            "ground_label": f"Hub policy {section.policy.version}, section {section.key}: {section.title}",
+            "ground_text": section.text,
+        }
+    clause = actionable_clause_get(clause_id=ground.license_clause)
+    if clause is None:
+        raise ApplicationError(
+            "Not an actionable license clause.",
+            field_errors={"ground": [f"License clause {ground.license_clause} does not exist or is not actionable."]},
+        )
+    version = f" {clause.license.version}" if clause.license.version else ""
+    return {
+        "license_clause": clause,
+        "license_clause_version": clause.history.order_by("-history_id").first(),
+        "ground_label": f"{clause.license.name}{version}, clause {clause.ref}",
+        "ground_text": clause.summary,
+    }
+
+
+@transaction.atomic
+def case_decide(
+    *,
+    case_id: int,
+    actor: Actor,
+    actions: list[str],
+    ground: Ground,
+    intent: str,
+    statement: str,
+    departure_reason: str = "",
+) -> Decision:
+    """Decide a claimed case. It takes effect now, or once a second moderator approves it."""
+    if not actions:
+        raise ApplicationError("Choose at least one action.", field_errors={"actions": ["Choose at least one action."]})
+    case = locked_case(case_id)
+    if case.account_id is not None and set(actions) - set(ACCOUNT_ACTIONS):
+        raise ApplicationError(
+            "Repository actions do not apply to an account.",
+            field_errors={"actions": ["On an account, choose restrict_account or suspend_account."]},
+        )
+    grounds = _resolve_ground(ground)
+    recommendation = recommend(case, intent=intent)
+    if sorted(actions) != sorted(recommendation.actions) and not departure_reason.strip():
+        raise ApplicationError(
+            "Say why you depart from the recommendation.",
+            field_errors={
+                "departure_reason": [
+                    f"The strike ladder recommends {', '.join(recommendation.actions)} "
+                    f"({recommendation.explanation}); give your reason for choosing otherwise."
+                ]
+            },
+        )
+    _require_assignee(case, actor)
+    four_eyes = needs_second_approval(case, actions)
+    audit_data = {"outcome": "actioned", "actions": actions, "ground": grounds["ground_label"], "intent": intent,
+                  "recommended": recommendation.actions, "four_eyes": four_eyes}  # fmt: skip
+    if four_eyes:
+        audit.transition(case, "propose", actor=actor, data=audit_data)
+    else:
+        audit.transition(case, "resolve", actor=actor, at=timezone.now(), data=audit_data)
+    decision = Decision.objects.create(
+        case=case,
+        outcome=Decision.Outcome.ACTIONED,
+        intent=intent,
+        statement=statement,
+        decided_by=actor.user,
+        appeal_deadline=_appeal_deadline(),
+        automated_detection=_first_report_automated(case),
+        requested_actions=list(actions),
+        recommended_actions=recommendation.actions,
+        departure_reason=departure_reason,
+        approval=Decision.Approval.PROPOSED if four_eyes else Decision.Approval.EFFECTIVE,
+        **grounds,
+    )
+    audit.record(actor=actor, verb="decision.created", target=decision, data=audit_data)
+    if not four_eyes:
+        _take_effect(decision, strike_days=recommendation.strike_days)
+    return decision
+
+
+def _take_effect(decision: Decision, *, strike_days: int) -> None:
+    """Create the actions and the strike, and tell the hub and the people concerned, after commit."""
+    created = EnforcementAction.objects.bulk_create(
+        EnforcementAction(decision=decision, kind=kind) for kind in decision.requested_actions
+    )
+    for action in created:
+        dispatch_on_commit("moderation.enforcement_deliver", action.pk)
+    if set(decision.requested_actions) - {EnforcementAction.Kind.LABEL}:
+        Strike.objects.create(
+            account=decision.case.uploader,
+            decision=decision,
+            severity=category_severity(decision.case.category),
+            expires_at=timezone.now() + timedelta(days=strike_days),
+        )
+    dispatch_on_commit("moderation.decision_notify", decision.pk)
+
+
+def _locked_proposal(decision_id: int) -> tuple[Decision, Case]:
+    decision = Decision.objects.select_for_update().select_related("case").filter(pk=decision_id).first()
+    if decision is None:
+        raise ApplicationError("No such decision.", field_errors={"decision": ["No decision has this id."]})
+    return decision, locked_case(decision.case_id)
+
+
+@transaction.atomic
+def decision_approve(*, decision_id: int, actor: Actor) -> Decision:
+    """The second pair of eyes agrees: the decision takes effect."""
+    decision, case = _locked_proposal(decision_id)
+    now = timezone.now()
+    audit.transition(decision, "approve", actor=actor, by=actor.user, at=now)
+    audit.transition(case, "approve", actor=actor, at=now, data={"decision": decision.pk})
+    _take_effect(decision, strike_days=recommend(case, intent=decision.intent).strike_days)
+    return decision
+
+
+@transaction.atomic
+def decision_reject(*, decision_id: int, actor: Actor, reason: str) -> Decision:
+    """The second pair of eyes disagrees: nothing happens, and the case goes back to its decider."""
+    decision, case = _locked_proposal(decision_id)
+    audit.transition(decision, "reject", actor=actor, by=actor.user, reason=reason)
+    audit.transition(case, "send_back", actor=actor, data={"decision": decision.pk, "reason": reason})
+    return decision
