@@ -169,6 +169,7 @@ SPECTACULAR_SETTINGS = {
         "AppealStateEnum": "moderation.models.Appeal.State",
         "DismissalReasonEnum": "moderation.models.Decision.DismissalReason",
         "ReportCategoryEnum": "licenses.catalogue.CATEGORY_KEYS",
+        "EscalatedToEnum": "moderation.models.Case.EscalatedTo",
     },
 }
 # Bodies larger than this are refused before parsing (the API answers 413).

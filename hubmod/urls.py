@@ -8,8 +8,11 @@ from hub import api as hub_api
 from hubmod import schema  # noqa: F401 - registers the Bearer key scheme with drf-spectacular
 from licenses import api as licenses_api
 from licenses import views as licenses_views
-from moderation import api as moderation_api
 from moderation import views as moderation_views
+from moderation.api import appeals as appeals_api
+from moderation.api import cases as cases_api
+from moderation.api import decisions as decisions_api
+from moderation.api import enforcement as enforcement_api
 from reports import api as reports_api
 from reports import views as reports_views
 
@@ -22,21 +25,28 @@ api_v1 = [
     path("reports", reports_api.ReportCreateApi.as_view(), name="api-reports"),
     path("reports/<int:report_id>", reports_api.ReportStatusApi.as_view(), name="api-report-status"),
     path("reports/<int:report_id>/evidence", reports_api.ReportEvidenceApi.as_view(), name="api-report-evidence"),
-    path("cases", moderation_api.CaseListApi.as_view(), name="api-cases"),
-    path("cases/<int:case_id>", moderation_api.CaseDetailApi.as_view(), name="api-case"),
-    path("cases/<int:case_id>/claim", moderation_api.CaseClaimApi.as_view(), name="api-case-claim"),
-    path("cases/<int:case_id>/release", moderation_api.CaseReleaseApi.as_view(), name="api-case-release"),
-    path("cases/<int:case_id>/escalate", moderation_api.CaseEscalateApi.as_view(), name="api-case-escalate"),
-    path("cases/<int:case_id>/dismiss", moderation_api.CaseDismissApi.as_view(), name="api-case-dismiss"),
-    path("cases/<int:case_id>/decide", moderation_api.CaseDecideApi.as_view(), name="api-case-decide"),
-    path("enforcement-actions", moderation_api.EnforcementActionListApi.as_view(), name="api-enforcement-actions"),
+    path("cases", cases_api.CaseListApi.as_view(), name="api-cases"),
+    path("cases/counts", cases_api.CaseCountsApi.as_view(), name="api-case-counts"),
+    path("cases/bulk", cases_api.CaseBulkApi.as_view(), name="api-cases-bulk"),
+    path("cases/<int:case_id>", cases_api.CaseDetailApi.as_view(), name="api-case"),
+    path("cases/<int:case_id>/claim", cases_api.CaseClaimApi.as_view(), name="api-case-claim"),
+    path("cases/<int:case_id>/release", cases_api.CaseReleaseApi.as_view(), name="api-case-release"),
+    path("cases/<int:case_id>/reassign", cases_api.CaseReassignApi.as_view(), name="api-case-reassign"),
+    path("cases/<int:case_id>/escalate", cases_api.CaseEscalateApi.as_view(), name="api-case-escalate"),
+    path("cases/<int:case_id>/dismiss", decisions_api.CaseDismissApi.as_view(), name="api-case-dismiss"),
+    path("cases/<int:case_id>/decide", decisions_api.CaseDecideApi.as_view(), name="api-case-decide"),
+    path(
+        "decisions/<int:decision_id>/approve", decisions_api.DecisionApproveApi.as_view(), name="api-decision-approve"
+    ),
+    path("decisions/<int:decision_id>/reject", decisions_api.DecisionRejectApi.as_view(), name="api-decision-reject"),
+    path("enforcement-actions", enforcement_api.EnforcementActionListApi.as_view(), name="api-enforcement-actions"),
     path(
         "enforcement-actions/<int:action_id>/retry",
-        moderation_api.EnforcementActionRetryApi.as_view(),
+        enforcement_api.EnforcementActionRetryApi.as_view(),
         name="api-enforcement-action-retry",
     ),
-    path("appeals", moderation_api.AppealCreateApi.as_view(), name="api-appeals"),
-    path("appeals/<int:appeal_id>/decide", moderation_api.AppealDecideApi.as_view(), name="api-appeal-decide"),
+    path("appeals", appeals_api.AppealCreateApi.as_view(), name="api-appeals"),
+    path("appeals/<int:appeal_id>/decide", appeals_api.AppealDecideApi.as_view(), name="api-appeal-decide"),
     path("licenses", licenses_api.LicenseListApi.as_view(), name="api-licenses"),
     path("licenses/<str:key>", licenses_api.LicenseDetailApi.as_view(), name="api-license"),
     path("licenses/<str:key>/history", licenses_api.LicenseHistoryApi.as_view(), name="api-license-history"),

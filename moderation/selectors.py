@@ -1,12 +1,24 @@
-"""Reads: the queue, a case with what a decision needs, the current policy, notice look-ups."""
+"""Reads: the queue and its counts, a case with what a decision needs, the current policy, notices."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core import signing
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from moderation.models import Case, Decision, EnforcementAction, PolicySection, PolicyVersion
+from hub.selectors import Relative, repository_ancestors, repository_descendants
+from moderation.models import (
+    OPEN_CASE_STATES,
+    Case,
+    Decision,
+    EnforcementAction,
+    PolicySection,
+    PolicyVersion,
+    StatementTemplate,
+    Strike,
+)
 
 NOTICE_SALT = "hubmod.notice"
 
@@ -22,21 +34,89 @@ def policy_section_current(*, key: str) -> PolicySection | None:
     return policy.sections.select_related("policy").filter(key=key).first()
 
 
-def case_queue(*, state: str | None = None, category: str | None = None) -> QuerySet[Case]:
+@dataclass(frozen=True)
+class QueueFilters:
+    state: str | None = None
+    category: str | None = None
+    priority_min: int | None = None
+    assignee: str | None = None  # a username, "me" or "none"
+    overdue: bool = False
+    surge: bool = False
+
+
+def case_queue(*, filters: QueueFilters = QueueFilters(), user=None) -> QuerySet[Case]:
     """Open work, most urgent first: priority, then the earliest due date."""
     cases = Case.objects.select_related("repository__owner", "account", "assignee")
-    cases = cases.filter(state=state) if state else cases.exclude(state=Case.State.RESOLVED)
-    if category:
-        cases = cases.filter(category=category)
+    cases = cases.filter(state=filters.state) if filters.state else cases.filter(state__in=OPEN_CASE_STATES)
+    if filters.category:
+        cases = cases.filter(category=filters.category)
+    if filters.priority_min is not None:
+        cases = cases.filter(priority__gte=filters.priority_min)
+    if filters.assignee == "none":
+        cases = cases.filter(assignee__isnull=True)
+    elif filters.assignee == "me" and user is not None:
+        cases = cases.filter(assignee=user)
+    elif filters.assignee:
+        cases = cases.filter(assignee__username=filters.assignee)
+    if filters.overdue:
+        cases = cases.filter(due_at__lt=timezone.now())
+    if filters.surge:
+        cases = cases.filter(surge_detected_at__isnull=False)
     return cases.order_by("-priority", "due_at", "id")
+
+
+def queue_counts() -> dict:
+    """Open cases per state and per category, and how many are overdue, in one query each."""
+    open_cases = Case.objects.filter(state__in=OPEN_CASE_STATES)
+    by_state = dict(open_cases.values_list("state").annotate(n=Count("id")).order_by())
+    by_category = dict(open_cases.values_list("category").annotate(n=Count("id")).order_by())
+    totals = open_cases.aggregate(
+        overdue=Count("id", filter=Q(due_at__lt=timezone.now())),
+        surge=Count("id", filter=Q(surge_detected_at__isnull=False)),
+        total=Count("id"),
+    )
+    return {"by_state": by_state, "by_category": by_category, **totals}
 
 
 def case_get(*, case_id: int) -> Case | None:
     return (
         Case.objects.select_related("repository__owner", "account", "assignee")
-        .prefetch_related("decisions__actions")
+        .prefetch_related("decisions__actions", "decisions__decided_by")
         .filter(pk=case_id)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class CaseContext:
+    """Everything relevant to a decision, beyond the case itself."""
+
+    ancestors: list[Relative]
+    descendants: list[Relative]
+    active_strikes: list[Strike]
+    uploader_decisions: list[Decision]
+    subject_decisions: list[Decision]
+    statement_template: str
+
+
+def case_context(case: Case) -> CaseContext:
+    uploader = case.uploader
+    repository = case.repository
+    earlier = Decision.objects.select_related("case", "decided_by").exclude(case=case).order_by("-id")
+    template = StatementTemplate.objects.filter(category=case.category).first()
+    return CaseContext(
+        ancestors=repository_ancestors(repository) if repository else [],
+        descendants=repository_descendants(repository) if repository else [],
+        active_strikes=list(
+            Strike.objects.filter(account=uploader, expires_at__gt=timezone.now(), revoked_at__isnull=True)
+            .select_related("decision")
+            .order_by("-id")
+        ),
+        uploader_decisions=list(earlier.filter(Q(case__repository__owner=uploader) | Q(case__account=uploader))[:20]),
+        subject_decisions=list(
+            earlier.filter(case__repository=repository) if repository else earlier.filter(case__account=case.account)
+        )[:20],
+        statement_template=template.text if template else "",
     )
 
 

@@ -1,0 +1,1 @@
+"""The moderation API of API.md, one module per area: cases, decisions, enforcement, appeals."""

@@ -1,0 +1,129 @@
+"""Deciding: dismiss, decide with a ground, and the second approval of four-eyes decisions."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hubmod.api import require_perm, validated
+from hubmod.auth import actor_for
+from moderation.api.cases import case_response
+from moderation.api.serializers import CaseOutputSerializer, DecisionOutputSerializer
+from moderation.models import Case, Decision, EnforcementAction
+from moderation.selectors import case_get
+from moderation.services.decisions import Ground, case_decide, case_dismiss, decision_approve, decision_reject
+
+
+def _existing_case(case_id: int) -> int:
+    if not Case.objects.filter(pk=case_id).exists():
+        raise Http404
+    return case_id
+
+
+def _decision_body(decision_id: int) -> dict:
+    decision = Decision.objects.select_related("decided_by", "approved_by", "policy_section").get(pk=decision_id)
+    return DecisionOutputSerializer(decision).data
+
+
+class CaseDismissApi(APIView):
+    permission_classes = [require_perm("moderation.decide_case")]
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.ChoiceField(choices=Decision.DismissalReason.choices)
+        statement = serializers.CharField(max_length=20_000)
+        clean_for_days = serializers.IntegerField(
+            min_value=1,
+            max_value=365,
+            required=False,
+            help_text="Mark the subject reviewed and clean: new reports in this category join this case "
+            "without re-entering the queue until then, unless a trusted flagger or new evidence comes.",
+        )
+
+    @extend_schema(request=InputSerializer, responses=CaseOutputSerializer)
+    def post(self, request, case_id: int):
+        data = validated(self.InputSerializer, request.data)
+        case_dismiss(case_id=_existing_case(case_id), actor=actor_for(request), **data)
+        return case_response(case_id)
+
+
+class GroundSerializer(serializers.Serializer):
+    policy_section = serializers.SlugField(max_length=64, required=False)
+    license_clause = serializers.IntegerField(min_value=1, max_value=2**62, required=False)
+
+    def validate(self, attrs):
+        if len(attrs) != 1:
+            raise serializers.ValidationError("Give exactly one of policy_section or license_clause.")
+        return attrs
+
+
+class CaseDecideApi(APIView):
+    permission_classes = [require_perm("moderation.decide_case")]
+
+    class InputSerializer(serializers.Serializer):
+        actions = serializers.ListField(
+            child=serializers.ChoiceField(choices=EnforcementAction.Kind.choices), min_length=1, max_length=8
+        )
+        ground = GroundSerializer()
+        intent = serializers.ChoiceField(choices=Decision.Intent.choices)
+        statement = serializers.CharField(max_length=20_000)
+        departure_reason = serializers.CharField(
+            max_length=5000, required=False, help_text="Required when the actions differ from the recommendation."
+        )
+
+        def validate_actions(self, actions):
+            if len(actions) != len(set(actions)):
+                raise serializers.ValidationError("Name each action once.")
+            return actions
+
+    class OutputSerializer(serializers.Serializer):
+        case = CaseOutputSerializer()
+        decision = DecisionOutputSerializer()
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    def post(self, request, case_id: int):
+        data = validated(self.InputSerializer, request.data)
+        decision = case_decide(
+            case_id=_existing_case(case_id),
+            actor=actor_for(request),
+            actions=data["actions"],
+            ground=Ground(**data["ground"]),
+            intent=data["intent"],
+            statement=data["statement"],
+            departure_reason=data.get("departure_reason", ""),
+        )
+        return Response(
+            {"case": CaseOutputSerializer(case_get(case_id=case_id)).data, "decision": _decision_body(decision.pk)}
+        )
+
+
+def _existing_decision(decision_id: int) -> int:
+    if not Decision.objects.filter(pk=decision_id).exists():
+        raise Http404
+    return decision_id
+
+
+class DecisionApproveApi(APIView):
+    """Four-eyes: a second moderator, never the decider, lets a proposed decision take effect."""
+
+    permission_classes = [require_perm("moderation.decide_case")]
+
+    @extend_schema(request=None, responses=DecisionOutputSerializer)
+    def post(self, request, decision_id: int):
+        decision_approve(decision_id=_existing_decision(decision_id), actor=actor_for(request))
+        return Response(_decision_body(decision_id))
+
+
+class DecisionRejectApi(APIView):
+    permission_classes = [require_perm("moderation.decide_case")]
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=5000)
+
+    @extend_schema(request=InputSerializer, responses=DecisionOutputSerializer)
+    def post(self, request, decision_id: int):
+        data = validated(self.InputSerializer, request.data)
+        decision_reject(decision_id=_existing_decision(decision_id), actor=actor_for(request), reason=data["reason"])
+        return Response(_decision_body(decision_id))

@@ -1,0 +1,183 @@
+"""Output shapes shared by the moderation API modules."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from hubmod.audit.log import trail
+from moderation.ladder import recommend
+from moderation.models import Appeal, Case, Decision, EnforcementAction
+from moderation.selectors import case_context
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {"type": {"type": "string", "enum": ["repository", "account"]}, "id": {"type": "string"}},
+        "required": ["type", "id"],
+    }
+)
+class SubjectField(serializers.Field):
+    def to_representation(self, case: Case) -> dict:
+        subject = case.subject
+        return {"type": case.subject_type, "id": subject.full_name if case.repository_id else subject.handle}
+
+
+class CaseOutputSerializer(serializers.ModelSerializer):
+    subject = SubjectField(source="*")
+    assignee = serializers.CharField(source="assignee.username", default=None)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "state",
+            "category",
+            "priority",
+            "due_at",
+            "subject",
+            "revision",
+            "assignee",
+            "escalation_reason",
+            "escalated_to",
+            "surge_detected_at",
+            "clean_until",
+            "created_at",
+            "resolved_at",
+        ]
+
+
+class ActionOutputSerializer(serializers.ModelSerializer):
+    reverses = serializers.IntegerField(source="reverses_id", default=None)
+
+    class Meta:
+        model = EnforcementAction
+        fields = ["id", "decision", "kind", "state", "reverses", "attempts", "last_error", "applied_at", "created_at"]
+
+
+class DecisionOutputSerializer(serializers.ModelSerializer):
+    actions = serializers.ListField(source="requested_actions", child=serializers.CharField())
+    ground = serializers.SerializerMethodField()
+    decided_by = serializers.CharField(source="decided_by.username")
+    approved_by = serializers.CharField(source="approved_by.username", default=None)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "case",
+            "outcome",
+            "dismissal_reason",
+            "actions",
+            "ground",
+            "intent",
+            "statement",
+            "recommended_actions",
+            "departure_reason",
+            "approval",
+            "approved_by",
+            "decided_by",
+            "automated_detection",
+            "automated_decision",
+            "territorial_scope",
+            "appeal_deadline",
+            "created_at",
+        ]
+
+    def get_ground(self, decision) -> dict | None:
+        if decision.policy_section_id:
+            return {"policy_section": decision.policy_section.key, "label": decision.ground_label}
+        if decision.license_clause_id:
+            return {"license_clause": decision.license_clause_id, "label": decision.ground_label}
+        return None
+
+
+class CaseDetailOutputSerializer(CaseOutputSerializer):
+    """Everything a decision needs on one page. Staff only: reporters' identities are in it."""
+
+    reports = serializers.SerializerMethodField()
+    decisions = DecisionOutputSerializer(many=True)
+    context = serializers.SerializerMethodField()
+    recommendation = serializers.SerializerMethodField()
+    audit_trail = serializers.SerializerMethodField()
+
+    class Meta(CaseOutputSerializer.Meta):
+        fields = [*CaseOutputSerializer.Meta.fields, "reports", "decisions", "context", "recommendation", "audit_trail"]
+
+    def get_reports(self, case) -> list[dict]:
+        return [
+            {
+                "id": r.id,
+                "source": r.source,
+                "details": r.details,
+                "revision": r.revision,
+                "path": r.path,
+                "lines": [r.line_start, r.line_end] if r.line_start else None,
+                "file_sha256": r.file_sha256,
+                "reporter": {
+                    "name": r.reporter_name,
+                    "email": r.reporter_email,
+                    "trusted": bool(r.reporter and r.reporter.trusted),
+                },
+                "on_behalf_of": r.on_behalf_of,
+                "evidence": [
+                    {
+                        "sha256": e.sha256,
+                        "content_type": e.content_type,
+                        "size": e.size,
+                        "url": reverse("evidence-download", args=[e.pk]),
+                    }
+                    for e in r.evidence.all()
+                ],
+                "created_at": r.created_at,
+            }
+            for r in case.reports.select_related("reporter").prefetch_related("evidence").order_by("id")
+        ]
+
+    def get_context(self, case) -> dict:
+        context = case_context(case)
+        uploader = case.uploader
+        return {
+            "uploader": {"handle": uploader.handle, "standing": uploader.standing},
+            "active_strikes": [
+                {"severity": s.severity, "expires_at": s.expires_at, "decision": s.decision_id}
+                for s in context.active_strikes
+            ],
+            "lineage": {
+                "ancestors": [{"repo_id": r.full_name, "depth": r.depth} for r in context.ancestors],
+                "descendants": [{"repo_id": r.full_name, "depth": r.depth} for r in context.descendants],
+            },
+            "earlier_decisions_on_subject": [
+                {"id": d.pk, "case": d.case_id, "outcome": d.outcome, "ground": d.ground_label, "at": d.created_at}
+                for d in context.subject_decisions
+            ],
+            "uploader_decisions": [
+                {"id": d.pk, "case": d.case_id, "outcome": d.outcome, "ground": d.ground_label, "at": d.created_at}
+                for d in context.uploader_decisions
+            ],
+            "statement_template": context.statement_template,
+        }
+
+    def get_recommendation(self, case) -> dict:
+        return {intent: recommend(case, intent=intent).actions for intent in Decision.Intent.values}
+
+    def get_audit_trail(self, case) -> list[dict]:
+        return [{"at": e.created_at, "actor": e.actor_label, "verb": e.verb, "data": e.data} for e in trail(case)]
+
+
+class AppealOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Appeal
+        fields = [
+            "id",
+            "decision",
+            "kind",
+            "appellant",
+            "state",
+            "statement",
+            "outcome_statement",
+            "decided_at",
+            "created_at",
+        ]
