@@ -15,6 +15,10 @@ app.conf.beat_schedule = {
         "task": "moderation.enforcement_sweep",
         "schedule": 60.0,
     },
+    "cases-escalate-overdue": {
+        "task": "moderation.cases_escalate_overdue",
+        "schedule": 300.0,
+    },
     "notices-sweep-unsent": {
         "task": "moderation.notices_sweep",
         "schedule": 120.0,

@@ -8,6 +8,7 @@ from hub import api as hub_api
 from hubmod import schema  # noqa: F401 - registers the Bearer key scheme with drf-spectacular
 from licenses import api as licenses_api
 from licenses import views as licenses_views
+from moderation import console
 from moderation import views as moderation_views
 from moderation.api import appeals as appeals_api
 from moderation.api import cases as cases_api
@@ -72,7 +73,11 @@ urlpatterns = [
         name="console-login",
     ),
     path("console/logout/", auth_views.LogoutView.as_view(), name="console-logout"),
-    path("console/", moderation_views.console_queue, name="console-queue"),
-    path("console/cases/<int:case_id>/", moderation_views.console_case, name="console-case"),
+    path("console/", console.queue, name="console-queue"),
+    path("console/bulk", console.bulk, name="console-bulk"),
+    path("console/cases/<int:case_id>/", console.case_page, name="console-case"),
+    path("console/cases/<int:case_id>/decide", console.case_decide_view, name="console-case-decide"),
+    path("console/cases/<int:case_id>/dismiss", console.case_dismiss_view, name="console-case-dismiss"),
+    path("console/cases/<int:case_id>/<slug:move>", console.case_move, name="console-case-move"),
     path("admin/", admin.site.urls),
 ]

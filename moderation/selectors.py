@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.core import signing
 from django.db.models import Count, Q, QuerySet
@@ -63,6 +64,33 @@ def case_queue(*, filters: QueueFilters = QueueFilters(), user=None) -> QuerySet
     if filters.surge:
         cases = cases.filter(surge_detected_at__isnull=False)
     return cases.order_by("-priority", "due_at", "id")
+
+
+QUEUE_PAGE_SIZE = 50
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+CURSOR_PATTERN = r"^\d{1,5}_-?\d{1,20}_\d{1,20}$"
+
+
+def case_queue_page(
+    *, filters: QueueFilters, user=None, cursor: str | None = None, size: int = QUEUE_PAGE_SIZE
+) -> tuple[list[Case], str | None]:
+    """One page of the queue after `cursor` (keyset pagination: no OFFSET, however deep), and the
+    cursor of the next page. A cursor is `priority_dueMicroseconds_id` of the last row shown."""
+    cases = case_queue(filters=filters, user=user)
+    if cursor:
+        priority, due, pk = (int(part) for part in cursor.split("_"))
+        due_at = _EPOCH + due * _MICROSECOND
+        cases = cases.filter(
+            Q(priority__lt=priority)
+            | Q(priority=priority, due_at__gt=due_at)
+            | Q(priority=priority, due_at=due_at, pk__gt=pk)
+        )
+    page = list(cases[: size + 1])
+    if len(page) <= size:
+        return page, None
+    last = page[size - 1]
+    return page[:size], f"{last.priority}_{(last.due_at - _EPOCH) // _MICROSECOND}_{last.pk}"
 
 
 def queue_counts() -> dict:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from moderation.services import enforcement, notices
+from moderation.services import cases, enforcement, notices
 
 
 @shared_task(name="moderation.enforcement_deliver", bind=True, acks_late=True, max_retries=None)
@@ -29,3 +29,8 @@ def decision_notify(decision_id: int) -> None:
 )
 def appeal_notify(appeal_id: int) -> None:
     notices.appeal_notify(appeal_id=appeal_id)
+
+
+@shared_task(name="moderation.cases_escalate_overdue", acks_late=True)
+def cases_escalate_overdue() -> int:
+    return cases.cases_escalate_overdue()

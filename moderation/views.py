@@ -1,40 +1,15 @@
-"""Server-rendered pages: the moderators' console and the uploader's notice with its appeal form."""
+"""The uploader's notice page: the statement of reasons, and the appeal form."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from hubmod.actors import Actor
-from hubmod.audit.log import trail
 from hubmod.errors import ApplicationError
-from moderation.models import Appeal, Case
-from moderation.selectors import case_get, case_queue, decision_for_notice_token
+from moderation.models import Appeal
+from moderation.selectors import decision_for_notice_token
 from moderation.services.appeals import appeal_submit
-
-
-@permission_required("moderation.view_case", raise_exception=False)
-def console_queue(request):
-    state = request.GET.get("state") or None
-    if state not in (None, *Case.State.values):
-        state = None
-    cases = case_queue(state=state, category=request.GET.get("category") or None)[:200]
-    return render(
-        request, "moderation/queue.html", {"cases": cases, "states": Case.State.choices, "state": state or ""}
-    )
-
-
-@permission_required("moderation.view_case", raise_exception=False)
-def console_case(request, case_id: int):
-    case = case_get(case_id=case_id)
-    if case is None:
-        raise Http404("No such case.")
-    return render(
-        request,
-        "moderation/case.html",
-        {"case": case, "reports": case.reports.order_by("id"), "trail": trail(case), "decisions": case.decisions.all()},
-    )
 
 
 class AppealForm(forms.Form):

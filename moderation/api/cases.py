@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -16,12 +13,8 @@ from hubmod.api import require_perm, validated
 from hubmod.auth import actor_for
 from moderation.api.serializers import CaseDetailOutputSerializer, CaseOutputSerializer
 from moderation.models import Case, Decision
-from moderation.selectors import QueueFilters, case_get, case_queue, queue_counts
+from moderation.selectors import CURSOR_PATTERN, QueueFilters, case_get, case_queue_page, queue_counts
 from moderation.services.cases import BULK_ACTIONS, case_claim, case_escalate, case_reassign, case_release, cases_bulk
-
-QUEUE_PAGE_SIZE = 50
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
 
 
 class QueueFilterSerializer(serializers.Serializer):
@@ -32,20 +25,9 @@ class QueueFilterSerializer(serializers.Serializer):
     overdue = serializers.BooleanField(required=False, default=False)
     surge = serializers.BooleanField(required=False, default=False)
     cursor = serializers.RegexField(
-        r"^\d{1,5}_-?\d{1,20}_\d{1,20}$",
+        CURSOR_PATTERN,
         required=False,
         error_messages={"invalid": "This cursor is malformed; use the 'next' value as given."},
-    )
-
-
-def _after_cursor(cases, cursor: str):
-    """Keyset pagination: the rows after (priority desc, due_at asc, id asc) of the cursor."""
-    priority, due, pk = (int(part) for part in cursor.split("_"))
-    due_at = EPOCH + due * MICROSECOND
-    return cases.filter(
-        Q(priority__lt=priority)
-        | Q(priority=priority, due_at__gt=due_at)
-        | Q(priority=priority, due_at=due_at, pk__gt=pk)
     )
 
 
@@ -60,18 +42,10 @@ class CaseListApi(APIView):
     def get(self, request):
         query = validated(QueueFilterSerializer, request.query_params.dict())
         filters = QueueFilters(**{k: v for k, v in query.items() if k != "cursor"})
-        cases = case_queue(filters=filters, user=request.user)
-        if query.get("cursor"):
-            try:
-                cases = _after_cursor(cases, query["cursor"])
-            except OverflowError as exc:
-                raise serializers.ValidationError({"cursor": ["This cursor is out of range."]}) from exc
-        page = list(cases[: QUEUE_PAGE_SIZE + 1])
-        next_cursor = None
-        if len(page) > QUEUE_PAGE_SIZE:
-            page = page[:QUEUE_PAGE_SIZE]
-            last = page[-1]
-            next_cursor = f"{last.priority}_{(last.due_at - EPOCH) // MICROSECOND}_{last.pk}"
+        try:
+            page, next_cursor = case_queue_page(filters=filters, user=request.user, cursor=query.get("cursor"))
+        except OverflowError as exc:
+            raise serializers.ValidationError({"cursor": ["This cursor is out of range."]}) from exc
         return Response({"results": CaseOutputSerializer(page, many=True).data, "next": next_cursor})
 
 

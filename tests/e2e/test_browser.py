@@ -153,3 +153,50 @@ def test_the_public_license_catalogue_lists_clauses_and_explains_the_rest(page):
     assert page.get_by_text(License.objects.get(key="unknown").rationale).is_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "license-catalogue.png")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_moderator_filters_the_queue_opens_a_case_and_decides_on_a_license_clause(page, settings):
+    from devtools.hub_receiver import HubReceiver
+    from licenses.models import LicenseClause
+    from moderation.seed import seed
+    from moderation.services.cases import case_for_report
+
+    seed()
+    receiver = HubReceiver(secret="whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=").start()
+    settings.HUB_WEBHOOK_URL, settings.HUB_WEBHOOK_SECRET = receiver.url, receiver.secret
+    repo = RepositoryFactory(owner__handle="acme", name="llama-tune", license_key="llama3.1")
+    case = case_for_report(repository=repo, account=None, category="license_violation").case
+    case_for_report(repository=RepositoryFactory(), account=None, category="spam")
+    clause = LicenseClause.objects.filter(license__key="llama3.1", actionable=True).order_by("ref").first()
+    user = moderator(username="mia")
+    user.set_password("a long moderator password")
+    user.save()
+
+    page.goto("/console/")
+    page.get_by_label("Username").fill("mia")
+    page.get_by_label("Password").fill("a long moderator password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("form", name="Filter the queue").get_by_label("Category").fill("license_violation")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.get_by_role("form", name="Queue").locator("tbody tr")
+    assert rows.count() == 1
+    rows.get_by_role("link", name=f"#{case.pk}").click()
+
+    page.get_by_role("button", name="Claim").click()
+    page.get_by_label("Delist", exact=True).check()
+    page.get_by_label("Ground").select_option(f"clause:{clause.pk}")
+    page.get_by_label("Deliberate").check()
+    page.get_by_label("Statement of reasons").fill("The model card advertises the fine-tune for writing malware.")
+    recommended = page.get_by_test_id("recommend-deliberate").inner_text()
+    if recommended != "delist":
+        page.get_by_label("Why you depart from the recommendation").fill("Delisting is enough while we talk.")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "console-case.png", full_page=True)
+    page.get_by_role("button", name="Decide").click()
+
+    page.get_by_text("Decided.").wait_for()
+    assert page.get_by_test_id("case-state").inner_text() == "Resolved"
+    assert f"clause {clause.ref}" in page.content()
+    receiver.wait_for(lambda d: d.payload["action"] == "delist", timeout=10)
+    receiver.stop()

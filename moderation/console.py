@@ -1,0 +1,210 @@
+"""The moderators' console: the queue, a case with everything a decision needs, and the forms
+that move it. Views translate input and output; services do the work."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from hubmod.actors import Actor
+from hubmod.audit.log import trail
+from hubmod.errors import ApplicationError
+from moderation.forms import (
+    BulkForm,
+    DecideForm,
+    DismissForm,
+    EscalateForm,
+    QueueFilterForm,
+    ReassignForm,
+    RejectForm,
+    ground_from_choice,
+)
+from moderation.ladder import recommend
+from moderation.models import Case, Decision
+from moderation.selectors import QueueFilters, case_context, case_get, case_queue_page, queue_counts
+from moderation.services.cases import case_claim, case_escalate, case_reassign, case_release, cases_bulk
+from moderation.services.decisions import case_decide, case_dismiss, decision_approve, decision_reject
+
+staff_only = permission_required("moderation.view_case", raise_exception=False)
+
+
+@staff_only
+def queue(request):
+    form = QueueFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = QueueFilters(
+        state=data.get("state") or None,
+        category=data.get("category") or None,
+        assignee=data.get("assignee") or None,
+        overdue=bool(data.get("overdue")),
+        surge=bool(data.get("surge")),
+    )
+    cases, next_cursor = case_queue_page(filters=filters, user=request.user, cursor=data.get("cursor") or None)
+    next_url = None
+    if next_cursor:
+        params = {k: v for k, v in request.GET.items() if k != "cursor"}
+        next_url = f"{reverse('console-queue')}?{urlencode({**params, 'cursor': next_cursor})}"
+    return render(
+        request,
+        "moderation/queue.html",
+        {"cases": cases, "form": form, "counts": queue_counts(), "next_url": next_url, "bulk_form": BulkForm()},
+    )
+
+
+@staff_only
+@require_POST
+def bulk(request):
+    form = BulkForm(request.POST, case_ids=[int(v) for v in request.POST.getlist("ids") if v.isdigit()])
+    if not form.is_valid():
+        messages.error(request, "Select cases and an action.")
+        return redirect("console-queue")
+    data = form.cleaned_data
+    params = {"reason": data["reason"] or "duplicate", "statement": data["statement"] or "A duplicate of a case "
+              "already decided.", "to": "senior", "assignee": request.user}  # fmt: skip
+    if data["action"] == "escalate":
+        params["reason"] = data["reason"] or "Escalated from the queue."
+    outcomes = cases_bulk(actor=Actor.staff(request.user), case_ids=data["ids"], action=data["action"], **params)
+    done = [o for o in outcomes if o.ok]
+    messages.success(request, f"{data['action'].capitalize()}: {len(done)} of {len(outcomes)} case(s).")
+    for failed in (o for o in outcomes if not o.ok):
+        messages.error(request, f"Case {failed.id}: {failed.error}")
+    return redirect("console-queue")
+
+
+def _case_page(request, case: Case, *, decide_form=None, dismiss_form=None, status=200):
+    actor = Actor.staff(request.user)
+    pending = case.decisions.filter(approval=Decision.Approval.PROPOSED).first()
+    context = case_context(case)
+    return render(
+        request,
+        "moderation/case.html",
+        {
+            "case": case,
+            "reports": case.reports.select_related("reporter").prefetch_related("evidence").order_by("id"),
+            "trail": trail(case),
+            "decisions": case.decisions.all(),
+            "context": context,
+            "recommendations": [(intent, recommend(case, intent=intent)) for intent in Decision.Intent.values],
+            "mine": case.assignee_id == request.user.pk,
+            "pending": pending,
+            "can_approve": pending is not None and pending.decided_by_id != request.user.pk,
+            "decide_form": decide_form or DecideForm(case=case, initial={"statement": context.statement_template}),
+            "dismiss_form": dismiss_form or DismissForm(),
+            "escalate_form": EscalateForm(),
+            "reassign_form": ReassignForm(),
+            "reject_form": RejectForm(),
+            "can_decide": actor.has_perm("moderation.decide_case"),
+        },
+        status=status,
+    )
+
+
+@staff_only
+def case_page(request, case_id: int):
+    case = case_get(case_id=case_id)
+    if case is None:
+        raise Http404("No such case.")
+    return _case_page(request, case)
+
+
+def _back(case_id: int):
+    return redirect("console-case", case_id=case_id)
+
+
+@staff_only
+@require_POST
+def case_move(request, case_id: int, move: str):
+    """Claim, release, escalate, reassign, approve or reject: one small form each."""
+    actor = Actor.staff(request.user)
+    try:
+        if move == "claim":
+            case_claim(case_id=case_id, actor=actor)
+        elif move == "release":
+            case_release(case_id=case_id, actor=actor)
+        elif move == "escalate":
+            form = EscalateForm(request.POST)
+            if not form.is_valid():
+                raise ApplicationError("Give a reason to escalate.")
+            case_escalate(case_id=case_id, actor=actor, **form.cleaned_data)
+        elif move == "reassign":
+            form = ReassignForm(request.POST)
+            if not form.is_valid():
+                raise ApplicationError("Choose who to hand the case to.")
+            case_reassign(case_id=case_id, actor=actor, to=form.cleaned_data["assignee"])
+        elif move in ("approve", "reject"):
+            decision = Decision.objects.filter(case_id=case_id, approval=Decision.Approval.PROPOSED).first()
+            if decision is None:
+                raise ApplicationError("Nothing is waiting for approval on this case.")
+            if move == "approve":
+                decision_approve(decision_id=decision.pk, actor=actor)
+            else:
+                form = RejectForm(request.POST)
+                if not form.is_valid():
+                    raise ApplicationError("Say why you do not approve.")
+                decision_reject(decision_id=decision.pk, actor=actor, reason=form.cleaned_data["reason"])
+        else:
+            raise Http404("No such move.")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Done: {move}.")
+    return _back(case_id)
+
+
+@staff_only
+@require_POST
+def case_decide_view(request, case_id: int):
+    case = case_get(case_id=case_id)
+    if case is None:
+        raise Http404("No such case.")
+    form = DecideForm(request.POST, case=case)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = case_decide(
+                case_id=case_id,
+                actor=Actor.staff(request.user),
+                actions=data["actions"],
+                ground=ground_from_choice(data["ground"]),
+                intent=data["intent"],
+                statement=data["statement"],
+                departure_reason=data["departure_reason"],
+            )
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            waiting = decision.approval == Decision.Approval.PROPOSED
+            messages.success(request, "Sent for a second approval." if waiting else "Decided.")
+            return _back(case_id)
+    return _case_page(request, case_get(case_id=case_id), decide_form=form, status=400)
+
+
+@staff_only
+@require_POST
+def case_dismiss_view(request, case_id: int):
+    case = case_get(case_id=case_id)
+    if case is None:
+        raise Http404("No such case.")
+    form = DismissForm(request.POST)
+    if form.is_valid():
+        try:
+            case_dismiss(case_id=case_id, actor=Actor.staff(request.user), **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Dismissed.")
+            return _back(case_id)
+    return _case_page(request, case_get(case_id=case_id), dismiss_form=form, status=400)
+
+
+def _form_errors(form, exc: ApplicationError) -> None:
+    if not exc.field_errors:
+        form.add_error(None, exc.message)
+    for field, errors in exc.field_errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, str(error))
