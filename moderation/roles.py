@@ -25,6 +25,7 @@ _REVIEWER_PERMS = [
     "moderation.review_appeal",
     "moderation.handle_escalated_case",
     "moderation.reopen_case",
+    "moderation.assign_case",
 ]
 _ADMIN_PERMS = [
     *_REVIEWER_PERMS,

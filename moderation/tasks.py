@@ -8,8 +8,10 @@ from moderation.services import cases, enforcement, notices
 @shared_task(name="moderation.enforcement_deliver", bind=True, acks_late=True, max_retries=None)
 def enforcement_deliver(self, action_id: int) -> None:
     retry_in = enforcement.enforcement_deliver(action_id=action_id)
-    if retry_in is not None:
+    if retry_in is not None and not self.request.is_eager:
         raise self.retry(countdown=retry_in)
+    # Run eagerly (inside a web request), a retry is left to the beat sweeper: the request
+    # that made the decision must not wait for the hub.
 
 
 @shared_task(name="moderation.enforcement_sweep", acks_late=True)
