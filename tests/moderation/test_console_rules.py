@@ -234,3 +234,18 @@ def test_case_page_shows_lineage_both_ways_with_diamonds_once(seeded):
     below = api_for(moderator()).get(f"/api/v1/cases/{base_case}").json()["context"]["lineage"]["descendants"]
     assert sorted(r["repo_id"] for r in below) == sorted([left.full_name, right.full_name, merged.full_name])
     assert Report.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_new_policy_version_supersedes_the_old_and_decisions_keep_the_version_they_cited(seeded, hub_receiver):
+    from moderation.models import PolicySection, PolicyVersion
+
+    mod = api_for(moderator())
+    before = decide(mod, file(RepositoryFactory(), "spam")["case_id"], ground={"policy_section": "spam"}).json()
+    new = PolicyVersion.objects.create(version="2027-01", effective_at=timezone.now())
+    PolicySection.objects.create(policy=new, key="spam", title="Spam", text="Stricter wording.")
+    after = decide(mod, file(RepositoryFactory(), "spam")["case_id"], ground={"policy_section": "spam"}).json()
+
+    assert before["decision"]["ground"]["label"].startswith("Hub policy 2026-11")
+    assert after["decision"]["ground"]["label"].startswith("Hub policy 2027-01")
+    assert Decision.objects.get(pk=before["decision"]["id"]).policy_section.policy.version == "2026-11"
