@@ -93,6 +93,10 @@ def repository_sync(
         # Intake checks the new files against the known-bad hash lists; dispatched by name, since
         # the catalogue imports nothing of the apps built on it.
         dispatch_on_commit("reports.repository_scan_files", repository.pk)
+    if not created and ("revision" in changed or "files" in changed):
+        # A new revision may remove reported files within a remediation window; moderation
+        # checks, dispatched by name since the catalogue imports nothing built on it.
+        dispatch_on_commit("moderation.remediation_check", repository.pk)
     if created or changed:
         audit.record(
             actor=actor,
@@ -108,6 +112,7 @@ def repository_sync(
 _REPOSITORY_EFFECTS = {
     "delist": "delist",
     "disable": "disable",
+    "remove": "remove",
 }
 _ACCOUNT_EFFECTS = {
     "restrict_account": "restrict",

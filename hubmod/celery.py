@@ -15,6 +15,10 @@ app.conf.beat_schedule = {
         "task": "moderation.enforcement_sweep",
         "schedule": 60.0,
     },
+    "enforcement-expire-time-boxed": {
+        "task": "moderation.enforcement_expire",
+        "schedule": 300.0,
+    },
     "cases-escalate-overdue": {
         "task": "moderation.cases_escalate_overdue",
         "schedule": 300.0,

@@ -104,7 +104,8 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # An unacknowledged task (its worker died) comes back after this; the sweeper is usually faster.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # The embedded broker: kombu's SQLAlchemy transport on a SQLite file beside the database.
@@ -183,6 +184,8 @@ HUB_WEBHOOK_CONNECT_TIMEOUT = env.float("HUB_WEBHOOK_CONNECT_TIMEOUT", default=3
 HUB_WEBHOOK_READ_TIMEOUT = env.float("HUB_WEBHOOK_READ_TIMEOUT", default=10.0)
 ENFORCEMENT_MAX_ATTEMPTS = env.int("ENFORCEMENT_MAX_ATTEMPTS", default=8)
 ENFORCEMENT_RETRY_BASE_SECONDS = env.float("ENFORCEMENT_RETRY_BASE_SECONDS", default=5.0)
+# A pending action untouched this long was lost (broker outage, dead worker): beat sends it again.
+ENFORCEMENT_SWEEP_AFTER_SECONDS = env.int("ENFORCEMENT_SWEEP_AFTER_SECONDS", default=120)
 APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=182)
 
 # --- E-mail ----------------------------------------------------------------------------------
@@ -241,3 +244,8 @@ UNFOUNDED_SUSPENSION_DAYS = env.int("UNFOUNDED_SUSPENSION_DAYS", default=30)
 # Four-eyes: decisions with any of these actions take effect only after a second moderator
 # approves (whole categories are set in the SLA table).
 FOUR_EYES_ACTIONS = env.list("FOUR_EYES_ACTIONS", default=["suspend_account"])
+# Active copyright strikes after which the ladder recommends suspending the account.
+REPEAT_INFRINGER_STRIKES = env.int("REPEAT_INFRINGER_STRIKES", default=3)
+# Automated decisions (hash-list matches) per hour before the circuit breaker stops them.
+AUTOMATION_MAX_PER_HOUR = env.int("AUTOMATION_MAX_PER_HOUR", default=20)
+REMEDIATION_MAX_BUSINESS_DAYS = env.int("REMEDIATION_MAX_BUSINESS_DAYS", default=15)

@@ -40,6 +40,8 @@ api_v1 = [
         "decisions/<int:decision_id>/approve", decisions_api.DecisionApproveApi.as_view(), name="api-decision-approve"
     ),
     path("decisions/<int:decision_id>/reject", decisions_api.DecisionRejectApi.as_view(), name="api-decision-reject"),
+    path("decommissions", decisions_api.DecommissionApi.as_view(), name="api-decommissions"),
+    path("automation/resume", decisions_api.AutomationResumeApi.as_view(), name="api-automation-resume"),
     path("enforcement-actions", enforcement_api.EnforcementActionListApi.as_view(), name="api-enforcement-actions"),
     path(
         "enforcement-actions/<int:action_id>/retry",
@@ -75,6 +77,8 @@ urlpatterns = [
     path("console/logout/", auth_views.LogoutView.as_view(), name="console-logout"),
     path("console/", console.queue, name="console-queue"),
     path("console/bulk", console.bulk, name="console-bulk"),
+    path("console/enforcement/", console.enforcement, name="console-enforcement"),
+    path("console/enforcement/<int:action_id>/retry", console.enforcement_retry_view, name="console-enforcement-retry"),
     path("console/cases/<int:case_id>/", console.case_page, name="console-case"),
     path("console/cases/<int:case_id>/decide", console.case_decide_view, name="console-case-decide"),
     path("console/cases/<int:case_id>/dismiss", console.case_dismiss_view, name="console-case-dismiss"),

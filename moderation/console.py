@@ -25,10 +25,18 @@ from moderation.forms import (
     ground_from_choice,
 )
 from moderation.ladder import recommend
-from moderation.models import Case, Decision
-from moderation.selectors import QueueFilters, case_context, case_get, case_queue_page, queue_counts
+from moderation.models import Case, Decision, EnforcementAction
+from moderation.selectors import (
+    QueueFilters,
+    case_context,
+    case_get,
+    case_queue_page,
+    enforcement_actions,
+    queue_counts,
+)
 from moderation.services.cases import case_claim, case_escalate, case_reassign, case_release, cases_bulk
 from moderation.services.decisions import case_decide, case_dismiss, decision_approve, decision_reject
+from moderation.services.enforcement import enforcement_retry
 
 staff_only = permission_required("moderation.view_case", raise_exception=False)
 
@@ -208,3 +216,23 @@ def _form_errors(form, exc: ApplicationError) -> None:
     for field, errors in exc.field_errors.items():
         for error in errors:
             form.add_error(field if field in form.fields else None, str(error))
+
+
+@permission_required("moderation.view_enforcementaction", raise_exception=False)
+def enforcement(request):
+    """What the hub has not applied yet: failed actions with their last error, and held ones."""
+    failed = enforcement_actions(state=EnforcementAction.State.FAILED)[:200]
+    pending = enforcement_actions(state=EnforcementAction.State.PENDING)[:200]
+    return render(request, "moderation/enforcement.html", {"failed": failed, "pending": pending})
+
+
+@permission_required("moderation.retry_enforcement", raise_exception=False)
+@require_POST
+def enforcement_retry_view(request, action_id: int):
+    try:
+        enforcement_retry(action_id=action_id, actor=Actor.staff(request.user))
+    except (ApplicationError, EnforcementAction.DoesNotExist) as exc:
+        messages.error(request, getattr(exc, "message", "No such action."))
+    else:
+        messages.success(request, f"Action {action_id} is being sent to the hub again.")
+    return redirect("console-enforcement")

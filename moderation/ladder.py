@@ -35,6 +35,12 @@ def active_strikes(account: Account) -> int:
     return Strike.objects.filter(account=account, expires_at__gt=timezone.now(), revoked_at__isnull=True).count()
 
 
+def copyright_strikes(account: Account) -> int:
+    return Strike.objects.filter(
+        account=account, expires_at__gt=timezone.now(), revoked_at__isnull=True, decision__case__category="copyright"
+    ).count()
+
+
 def category_severity(category: str) -> str:
     return SlaRule.objects.filter(category=category).values_list("severity", flat=True).first() or Severity.MEDIUM
 
@@ -48,6 +54,9 @@ def recommend(case: Case, *, intent: str) -> Recommendation:
         .first()
     )
     actions = list(rung.actions) if rung else []
+    if case.category == "copyright" and copyright_strikes(case.uploader) >= settings.REPEAT_INFRINGER_STRIKES:
+        # Repeat infringers lose their account (17 U.S.C. 512(i)), whatever the rung says.
+        actions = [*dict.fromkeys([*actions, "suspend_account"])]
     if case.account_id is not None:
         # An account has no repository to delist: keep what applies to accounts.
         actions = [a for a in actions if a in ACCOUNT_ACTIONS] or ["restrict_account"]

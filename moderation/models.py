@@ -94,6 +94,10 @@ class Case(ConcurrentTransitionMixin, TimestampedModel):
     clean_until = models.DateTimeField(null=True, blank=True)
     # Many distinct people reported it in a short window. Shown in the queue; never enforces.
     surge_detected_at = models.DateTimeField(null=True, blank=True)
+    # Opened because a base model this repository is built on was actioned (lineage follow-up).
+    linked_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="linked_cases"
+    )
 
     class Meta:
         constraints = [
@@ -120,6 +124,7 @@ class Case(ConcurrentTransitionMixin, TimestampedModel):
             ("reopen_case", "Reopen resolved cases"),
             ("handle_escalated_case", "Take escalated cases"),
             ("assign_case", "Assign cases to other moderators"),
+            ("decommission_repository", "Remove a repository for good"),
         ]
 
     def __str__(self) -> str:
@@ -258,6 +263,11 @@ class Decision(ConcurrentTransitionMixin, TimestampedModel):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+    # Time-boxed: the actions are reverted by beat at this moment.
+    effective_until = models.DateTimeField(null=True, blank=True)
+    # Remediation window: the uploader may fix the reported files before the actions apply.
+    remediation_deadline = models.DateTimeField(null=True, blank=True)
+    remediated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -298,12 +308,14 @@ class EnforcementAction(ConcurrentTransitionMixin, TimestampedModel):
         REMOVE_FILES = "remove_files"
         RESTRICT_ACCOUNT = "restrict_account"
         SUSPEND_ACCOUNT = "suspend_account"
+        REMOVE = "remove", "Remove the repository for good"
 
     class State(models.TextChoices):
         PENDING = "pending"
         APPLIED = "applied"
         FAILED = "failed"
         REVERTED = "reverted"
+        CANCELLED = "cancelled"
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="actions")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -315,6 +327,9 @@ class EnforcementAction(ConcurrentTransitionMixin, TimestampedModel):
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # Held until then (a remediation window); reverted by beat at `ends_at` (a time-boxed action).
+    not_before = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -362,6 +377,11 @@ class EnforcementAction(ConcurrentTransitionMixin, TimestampedModel):
     @transition(field=state, source=State.APPLIED, target=State.REVERTED, permission="moderation.apply_enforcement")
     def mark_reverted(self) -> None:
         pass
+
+    @transition(field=state, source=State.PENDING, target=State.CANCELLED, permission="moderation.apply_enforcement")
+    def cancel(self, *, reason: str) -> None:
+        self.last_error = reason
+        self.next_attempt_at = None
 
 
 def _reviewer_may_decide(appeal: "Appeal", actor) -> bool:
@@ -513,3 +533,41 @@ class StatementTemplate(TimestampedModel):
 
     def __str__(self) -> str:
         return f"Template for {self.category}"
+
+
+class AutomationBreaker(TimestampedModel):
+    """The automation circuit breaker (one row): tripped when automated decisions come too fast;
+    only a hub admin resumes automation."""
+
+    tripped_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resumed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        permissions = [("resume_automation", "Resume automated decisions after the breaker tripped")]
+
+    def __str__(self) -> str:
+        return f"tripped {self.tripped_at:%Y-%m-%d %H:%M}" if self.tripped_at else "closed (automation running)"
+
+    @property
+    def tripped(self) -> bool:
+        return self.tripped_at is not None
+
+
+class NoticeTemplate(TimestampedModel):
+    """An e-mail hub admins edit: Django template syntax, with the variables the default shows."""
+
+    class Kind(models.TextChoices):
+        STATEMENT_OF_REASONS = "statement_of_reasons"
+        REPORT_OUTCOME = "report_outcome"
+        APPEAL_OUTCOME = "appeal_outcome"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices, unique=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

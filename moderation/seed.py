@@ -4,6 +4,7 @@ Idempotent: it adds what is missing and never overwrites what admins have since 
 """
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from django.db import transaction
 
@@ -11,10 +12,12 @@ from hubmod.actors import SYSTEM
 from licenses.catalogue import CATALOGUE
 from licenses.services import catalogue_load
 from moderation.ladder import DEFAULT_LADDER, default_strike_days
-from moderation.models import PolicySection, PolicyVersion, SlaRule, StatementTemplate, StrikeRule
+from moderation.models import NoticeTemplate, PolicySection, PolicyVersion, SlaRule, StatementTemplate, StrikeRule
+from moderation.services.notices import DEFAULT_NOTICES
 from moderation.services.staff import roles_sync
 from moderation.sla import DEFAULT_SLA
 
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_POLICY_VERSION = "2026-11"
 DEFAULT_POLICY_SECTIONS = [
     (
@@ -129,6 +132,10 @@ def seed() -> None:
             intent=intent,
             min_active_strikes=min_strikes,
             defaults={"actions": actions, "strike_days": default_strike_days(severity)},
+        )
+    for kind, (subject, template) in DEFAULT_NOTICES.items():
+        NoticeTemplate.objects.get_or_create(
+            kind=kind, defaults={"subject": subject, "body": (TEMPLATES / template).read_text()}
         )
     for category, text in DEFAULT_STATEMENT_TEMPLATES.items():
         StatementTemplate.objects.get_or_create(category=category, defaults={"text": text})

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from moderation.services import cases, enforcement, notices
+from moderation.services import cases, enforcement, lineage, notices
 
 
 @shared_task(name="moderation.enforcement_deliver", bind=True, acks_late=True, max_retries=None)
@@ -36,3 +36,18 @@ def appeal_notify(appeal_id: int) -> None:
 @shared_task(name="moderation.cases_escalate_overdue", acks_late=True)
 def cases_escalate_overdue() -> int:
     return cases.cases_escalate_overdue()
+
+
+@shared_task(name="moderation.enforcement_expire", acks_late=True)
+def enforcement_expire() -> int:
+    return enforcement.enforcement_expire()
+
+
+@shared_task(name="moderation.remediation_check", acks_late=True)
+def remediation_check(repository_id: int) -> int:
+    return enforcement.remediation_check(repository_id=repository_id)
+
+
+@shared_task(name="moderation.lineage_open_cases", acks_late=True)
+def lineage_open_cases(decision_id: int) -> int:
+    return lineage.lineage_open_cases(decision_id=decision_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hub.models import Repository, RepositoryFile
 from hubmod.actors import SYSTEM
+from moderation.services.automation import case_decide_automated
 from reports.models import HashList, KnownHash, Report
 from reports.services import Origin, ReporterIdentity, Subject, report_file
 
@@ -49,6 +50,12 @@ def repository_scan_files(*, repository_id: int) -> list[Report]:
                 origin=Origin(source=Report.Source.AUTOMATED, client_address=f"hash-list:{known.hash_list.pk}"),
             )
             filed.append(report)
+            if known.hash_list.auto_actions:
+                case_decide_automated(
+                    case_id=report.case_id,
+                    actions=list(known.hash_list.auto_actions),
+                    source=f"{file.path} matches the hash list '{known.hash_list.name}': {known.hash_list.note}",
+                )
     return filed
 
 

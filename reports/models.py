@@ -101,6 +101,12 @@ class HashList(TimestampedModel):
     category = models.CharField(max_length=32, choices=Category.choices)
     note = models.TextField(help_text="Where the list comes from and what a match means.")
     active = models.BooleanField(default=True)
+    auto_actions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Act on a match without waiting for a moderator, e.g. ["disable"]. Empty: a moderator decides. '
+        "Automated decisions stop when the circuit breaker trips.",
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -31,6 +31,24 @@ def record(*, actor: Actor, verb: str, target: models.Model, data: dict[str, Any
     )
 
 
+def record_many(*, actor: Actor, verb: str, targets: list[models.Model], data: dict[str, Any] | None = None) -> int:
+    """One event per target, inserted in one statement: for fan-out such as lineage follow-up."""
+    events = AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor_kind=actor.kind,
+            actor_label=actor.label[:200],
+            actor_user_id=actor.user_id,
+            verb=verb,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            target_label=str(target)[:300],
+            data=data or {},
+        )
+        for target in targets
+    )
+    return len(events)
+
+
 def trail(target: models.Model) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
 

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hub.models import Repository
 from hubmod.api import require_perm, validated
 from hubmod.auth import actor_for
 from moderation.api.cases import case_response
 from moderation.api.serializers import CaseOutputSerializer, DecisionOutputSerializer
 from moderation.models import Case, Decision, EnforcementAction
 from moderation.selectors import case_get
-from moderation.services.decisions import Ground, case_decide, case_dismiss, decision_approve, decision_reject
+from moderation.services.automation import automation_resume
+from moderation.services.decisions import (
+    Ground,
+    case_decide,
+    case_dismiss,
+    decision_approve,
+    decision_reject,
+    repository_decommission,
+)
 
 
 def _existing_case(case_id: int) -> int:
@@ -72,6 +82,15 @@ class CaseDecideApi(APIView):
         departure_reason = serializers.CharField(
             max_length=5000, required=False, help_text="Required when the actions differ from the recommendation."
         )
+        duration_days = serializers.IntegerField(
+            min_value=1, max_value=3650, required=False, help_text="Time-boxed: the actions are lifted after this."
+        )
+        remediation_days = serializers.IntegerField(
+            min_value=1,
+            max_value=settings.REMEDIATION_MAX_BUSINESS_DAYS,
+            required=False,
+            help_text="Business days the uploader has to remove the reported files before anything applies.",
+        )
 
         def validate_actions(self, actions):
             if len(actions) != len(set(actions)):
@@ -93,6 +112,8 @@ class CaseDecideApi(APIView):
             intent=data["intent"],
             statement=data["statement"],
             departure_reason=data.get("departure_reason", ""),
+            duration_days=data.get("duration_days"),
+            remediation_days=data.get("remediation_days"),
         )
         return Response(
             {"case": CaseOutputSerializer(case_get(case_id=case_id)).data, "decision": _decision_body(decision.pk)}
@@ -127,3 +148,45 @@ class DecisionRejectApi(APIView):
         data = validated(self.InputSerializer, request.data)
         decision_reject(decision_id=_existing_decision(decision_id), actor=actor_for(request), reason=data["reason"])
         return Response(_decision_body(decision_id))
+
+
+class DecommissionApi(APIView):
+    """Remove a repository for good (hub admins), through the usual decision, notice and appeal."""
+
+    permission_classes = [require_perm("moderation.decommission_repository")]
+
+    class InputSerializer(serializers.Serializer):
+        repository = serializers.CharField(max_length=200, help_text="owner/name")
+        reason = serializers.CharField(max_length=2000, help_text="Why it is removed for good; kept on record.")
+        ground = GroundSerializer()
+        statement = serializers.CharField(max_length=20_000)
+
+    @extend_schema(request=InputSerializer, responses={201: DecisionOutputSerializer})
+    def post(self, request):
+        data = validated(self.InputSerializer, request.data)
+        repository = Repository.objects.filter(full_name=data["repository"]).first()
+        if repository is None:
+            raise serializers.ValidationError({"repository": [f"The hub has no repository '{data['repository']}'."]})
+        decision = repository_decommission(
+            repository=repository,
+            actor=actor_for(request),
+            reason=data["reason"],
+            ground=Ground(**data["ground"]),
+            statement=data["statement"],
+        )
+        return Response(_decision_body(decision.pk), status=status.HTTP_201_CREATED)
+
+
+class AutomationResumeApi(APIView):
+    """Close the automation circuit breaker again (hub admins)."""
+
+    permission_classes = [require_perm("moderation.resume_automation")]
+
+    class OutputSerializer(serializers.Serializer):
+        tripped = serializers.BooleanField()
+        resumed_at = serializers.DateTimeField()
+
+    @extend_schema(request=None, responses=OutputSerializer)
+    def post(self, request):
+        state = automation_resume(actor=actor_for(request))
+        return Response({"tripped": state.tripped, "resumed_at": state.resumed_at})

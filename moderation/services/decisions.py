@@ -11,13 +11,17 @@ from django.utils import timezone
 
 from hubmod.actors import Actor
 from hubmod.audit import log as audit
+from hubmod.business_days import add_business_days
 from hubmod.errors import ApplicationError, Conflict
 from hubmod.tasks import dispatch_on_commit
 from licenses.selectors import actionable_clause_get
 from moderation.ladder import ACCOUNT_ACTIONS, category_severity, needs_second_approval, recommend
-from moderation.models import Case, Decision, EnforcementAction, Strike
+from moderation.models import OPEN_CASE_STATES, Case, Decision, EnforcementAction, Strike
 from moderation.selectors import policy_section_current
 from moderation.services.cases import locked_case
+
+# Acting on a repository with these opens linked cases for every model built on it.
+LINEAGE_ACTIONS = {"delist", "disable", "remove_files", "remove"}
 
 
 @dataclass(frozen=True)
@@ -115,8 +119,15 @@ def case_decide(
     intent: str,
     statement: str,
     departure_reason: str = "",
+    duration_days: int | None = None,
+    remediation_days: int | None = None,
+    automated: bool = False,
 ) -> Decision:
-    """Decide a claimed case. It takes effect now, or once a second moderator approves it."""
+    """Decide a claimed case. It takes effect now, or once a second moderator approves it.
+
+    `duration_days` makes the actions time-boxed (beat reverts them); `remediation_days` gives the
+    uploader that many business days to remove the reported files before anything applies.
+    """
     if not actions:
         raise ApplicationError("Choose at least one action.", field_errors={"actions": ["Choose at least one action."]})
     case = locked_case(case_id)
@@ -126,6 +137,7 @@ def case_decide(
             field_errors={"actions": ["On an account, choose restrict_account or suspend_account."]},
         )
     grounds = _resolve_ground(ground)
+    windows = _windows(case, duration_days=duration_days, remediation_days=remediation_days)
     recommendation = recommend(case, intent=intent)
     if sorted(actions) != sorted(recommendation.actions) and not departure_reason.strip():
         raise ApplicationError(
@@ -157,6 +169,8 @@ def case_decide(
         recommended_actions=recommendation.actions,
         departure_reason=departure_reason,
         approval=Decision.Approval.PROPOSED if four_eyes else Decision.Approval.EFFECTIVE,
+        automated_decision=automated,
+        **windows,
         **grounds,
     )
     audit.record(actor=actor, verb="decision.created", target=decision, data=audit_data)
@@ -165,13 +179,33 @@ def case_decide(
     return decision
 
 
+def _windows(case: Case, *, duration_days: int | None, remediation_days: int | None) -> dict:
+    windows = {}
+    now = timezone.now()
+    if duration_days:
+        windows["effective_until"] = now + timedelta(days=duration_days)
+    if remediation_days:
+        if not case.reports.exclude(path="").exists():
+            raise ApplicationError(
+                "No files to remediate.",
+                field_errors={"remediation_days": ["A remediation window needs reports that name specific files."]},
+            )
+        windows["remediation_deadline"] = add_business_days(now, remediation_days)
+    return windows
+
+
 def _take_effect(decision: Decision, *, strike_days: int) -> None:
     """Create the actions and the strike, and tell the hub and the people concerned, after commit."""
     created = EnforcementAction.objects.bulk_create(
-        EnforcementAction(decision=decision, kind=kind) for kind in decision.requested_actions
+        EnforcementAction(
+            decision=decision, kind=kind, not_before=decision.remediation_deadline, ends_at=decision.effective_until
+        )
+        for kind in decision.requested_actions
     )
     for action in created:
         dispatch_on_commit("moderation.enforcement_deliver", action.pk)
+    if decision.case.repository_id and set(decision.requested_actions) & LINEAGE_ACTIONS:
+        dispatch_on_commit("moderation.lineage_open_cases", decision.pk)
     if set(decision.requested_actions) - {EnforcementAction.Kind.LABEL}:
         Strike.objects.create(
             account=decision.case.uploader,
@@ -207,3 +241,25 @@ def decision_reject(*, decision_id: int, actor: Actor, reason: str) -> Decision:
     audit.transition(decision, "reject", actor=actor, by=actor.user, reason=reason)
     audit.transition(case, "send_back", actor=actor, data={"decision": decision.pk, "reason": reason})
     return decision
+
+
+@transaction.atomic
+def repository_decommission(*, repository, actor: Actor, reason: str, ground: Ground, statement: str) -> Decision:
+    """Remove a repository for good, with the reason recorded, through the usual decision path:
+    a case, a decision with a ground and a statement, the notice and the right to appeal."""
+    if Case.objects.filter(repository=repository, category="other", state__in=OPEN_CASE_STATES).exists():
+        raise Conflict("This repository has an open case in 'other'; decide it instead.", state="open")
+    case = Case.objects.create(
+        repository=repository, category="other", priority=0, due_at=timezone.now(), revision=repository.revision
+    )
+    audit.record(actor=actor, verb="case.opened", target=case, data={"decommission": reason})
+    audit.transition(case, "claim", actor=actor, by=actor.user)
+    return case_decide(
+        case_id=case.pk,
+        actor=actor,
+        actions=[EnforcementAction.Kind.REMOVE],
+        ground=ground,
+        intent=Decision.Intent.UNKNOWN,
+        statement=statement,
+        departure_reason=f"Decommissioning: {reason}",
+    )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hub.client import Delivery, HubClient
+from hub.models import RepositoryFile
 from hub.services import subject_apply_effect
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
@@ -20,8 +21,6 @@ from moderation.selectors import notice_token_for
 
 ACCOUNT_KINDS = {EnforcementAction.Kind.RESTRICT_ACCOUNT, EnforcementAction.Kind.SUSPEND_ACCOUNT}
 RETRY_CAP_SECONDS = 3600
-# A pending action untouched for this long was lost by the broker or a dead worker.
-SWEEP_AFTER = timedelta(minutes=2)
 
 
 def action_subject(action: EnforcementAction):
@@ -81,6 +80,9 @@ def enforcement_deliver(*, action_id: int, client: HubClient | None = None) -> f
         .first()
     )
     if action is None or action.state != EnforcementAction.State.PENDING:
+        return None
+    if action.not_before and action.not_before > timezone.now():
+        # Held for a remediation window; the sweeper sends it when the window closes.
         return None
     if action.is_reversal:
         waiting = _reversal_waiting(action)
@@ -142,13 +144,62 @@ def enforcement_revert_decision(*, decision: Decision, actor: Actor, reason: str
 
 def enforcement_sweep() -> int:
     """Re-dispatch pending actions the broker lost; run by beat. Returns how many."""
-    cutoff = timezone.now() - SWEEP_AFTER
-    stale = EnforcementAction.objects.filter(state=EnforcementAction.State.PENDING).filter(
-        next_attempt_at__lt=cutoff
-    ) | EnforcementAction.objects.filter(
-        state=EnforcementAction.State.PENDING, next_attempt_at__isnull=True, created_at__lt=cutoff
-    )
+    cutoff = timezone.now() - timedelta(seconds=settings.ENFORCEMENT_SWEEP_AFTER_SECONDS)
+    due = EnforcementAction.objects.filter(state=EnforcementAction.State.PENDING).exclude(not_before__gt=timezone.now())
+    stale = due.filter(next_attempt_at__lt=cutoff) | due.filter(next_attempt_at__isnull=True, created_at__lt=cutoff)
     ids = list(stale.values_list("pk", flat=True)[:1000])
     for pk in ids:
         dispatch_now("moderation.enforcement_deliver", pk)
     return len(ids)
+
+
+def enforcement_expire() -> int:
+    """Beat: revert time-boxed actions whose end has come, through the same delivery machinery."""
+    expired = EnforcementAction.objects.filter(
+        state=EnforcementAction.State.APPLIED, ends_at__lte=timezone.now(), reverses__isnull=True, reversal__isnull=True
+    ).values_list("pk", flat=True)[:1000]
+    count = 0
+    for pk in expired:
+        with transaction.atomic():
+            action = EnforcementAction.objects.select_for_update().get(pk=pk)
+            if action.state != EnforcementAction.State.APPLIED or action.has_reversal:
+                continue
+            reversal = EnforcementAction.objects.create(
+                decision_id=action.decision_id, kind=action.kind, reverses=action
+            )
+            audit.record(actor=SYSTEM, verb="enforcementaction.expired", target=action, data={"reversal": reversal.pk})
+            dispatch_on_commit("moderation.enforcement_deliver", reversal.pk)
+            count += 1
+    return count
+
+
+def remediation_check(*, repository_id: int) -> int:
+    """After a new revision: cancel held actions whose reported files are gone. Returns how many
+    decisions were closed as remediated."""
+    closed = 0
+    decisions = Decision.objects.filter(
+        case__repository_id=repository_id,
+        remediation_deadline__gt=timezone.now(),
+        remediated_at__isnull=True,
+        actions__state=EnforcementAction.State.PENDING,
+    ).distinct()
+    for decision in decisions:
+        present = set(RepositoryFile.objects.filter(repository_id=repository_id).values_list("path", "sha256"))
+        present_paths = {path for path, _ in present}
+        reported = set(decision.case.reports.exclude(path="").values_list("path", "file_sha256"))
+        still_there = any((path, sha) in present if sha else path in present_paths for path, sha in reported)
+        if still_there:
+            continue
+        with transaction.atomic():
+            locked = Decision.objects.select_for_update().get(pk=decision.pk)
+            if locked.remediated_at:
+                continue
+            for action in locked.actions.select_for_update().filter(state=EnforcementAction.State.PENDING):
+                audit.transition(action, "cancel", actor=SYSTEM, reason="Remediated: the reported files were removed.")
+            locked.remediated_at = timezone.now()
+            locked.save(update_fields=["remediated_at", "updated_at"])
+            audit.record(
+                actor=SYSTEM, verb="decision.remediated", target=locked, data={"files": sorted(p for p, _ in reported)}
+            )
+            closed += 1
+    return closed

@@ -11,15 +11,44 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from hubmod.tasks import dispatch_now
-from moderation.models import Appeal, Decision
+from moderation.models import Appeal, Decision, NoticeTemplate
 from moderation.selectors import notice_token_for
 
 NOTICE_SWEEP_AFTER = timedelta(minutes=5)
+
+
+def render_notice(kind: str, context: dict) -> tuple[str, str]:
+    """Subject and body of a notice: the hub admins' edited template, or the shipped default."""
+    custom = NoticeTemplate.objects.filter(kind=kind).first()
+    if custom is not None:
+        return (
+            Template(custom.subject).render(Context(context, autoescape=False)).strip(),
+            Template(custom.body).render(Context(context, autoescape=False)),
+        )
+    subject, template = DEFAULT_NOTICES[kind]
+    return Template(subject).render(Context(context, autoescape=False)).strip(), render_to_string(template, context)
+
+
+DEFAULT_NOTICES = {
+    NoticeTemplate.Kind.STATEMENT_OF_REASONS: (
+        "Moderation decision on {{ subject }}",
+        "moderation/email/statement_of_reasons.txt",
+    ),
+    NoticeTemplate.Kind.REPORT_OUTCOME: (
+        "Outcome of your report about {{ subject }}",
+        "moderation/email/report_outcome.txt",
+    ),
+    NoticeTemplate.Kind.APPEAL_OUTCOME: (
+        "Your appeal about {{ decision.case.subject }} was decided",
+        "moderation/email/appeal_outcome.txt",
+    ),
+}
 
 
 def notice_url(decision: Decision) -> str:
@@ -40,20 +69,13 @@ def decision_notify(*, decision_id: int) -> None:
     uploader = case.uploader
     context = {"decision": decision, "case": case, "subject": case.subject, "notice_url": notice_url(decision)}
     if decision.outcome == Decision.Outcome.ACTIONED and uploader.email:
-        send_mail(
-            subject=f"Moderation decision on {case.subject}",
-            message=render_to_string("moderation/email/statement_of_reasons.txt", context),
-            from_email=None,
-            recipient_list=[uploader.email],
-        )
+        subject, body = render_notice(NoticeTemplate.Kind.STATEMENT_OF_REASONS, context)
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[uploader.email])
     reporter_emails = sorted({e for e in case.reports.values_list("reporter_email", flat=True) if e})
-    for email in reporter_emails:
-        send_mail(
-            subject=f"Outcome of your report about {case.subject}",
-            message=render_to_string("moderation/email/report_outcome.txt", context),
-            from_email=None,
-            recipient_list=[email],
-        )
+    if reporter_emails:
+        subject, body = render_notice(NoticeTemplate.Kind.REPORT_OUTCOME, context)
+        for email in reporter_emails:
+            send_mail(subject=subject, message=body, from_email=None, recipient_list=[email])
     with transaction.atomic():
         Decision.objects.filter(pk=decision_id, notified_at__isnull=True).update(notified_at=timezone.now())
 
@@ -67,12 +89,8 @@ def appeal_notify(*, appeal_id: int) -> None:
     uploader = appeal.decision.case.uploader
     if uploader.email:
         context = {"appeal": appeal, "decision": appeal.decision, "notice_url": notice_url(appeal.decision)}
-        send_mail(
-            subject=f"Your appeal about {appeal.decision.case.subject} was decided",
-            message=render_to_string("moderation/email/appeal_outcome.txt", context),
-            from_email=None,
-            recipient_list=[uploader.email],
-        )
+        subject, body = render_notice(NoticeTemplate.Kind.APPEAL_OUTCOME, context)
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[uploader.email])
 
 
 def notices_sweep() -> int:
