@@ -353,14 +353,16 @@ class EnforcementAction(ConcurrentTransitionMixin, TimestampedModel):
         return EnforcementAction.objects.filter(reverses=self).exists()
 
     @transition(field=state, source=State.PENDING, target=State.APPLIED, permission="moderation.apply_enforcement")
-    def mark_applied(self, *, at) -> None:
+    def mark_applied(self, *, at, attempts: int) -> None:
         self.applied_at = at
+        self.attempts = attempts
         self.last_error = ""
         self.next_attempt_at = None
 
     @transition(field=state, source=State.PENDING, target=State.FAILED, permission="moderation.apply_enforcement")
-    def mark_failed(self, *, error: str) -> None:
+    def mark_failed(self, *, error: str, attempts: int) -> None:
         self.last_error = error
+        self.attempts = attempts
         self.next_attempt_at = None
 
     @transition(

@@ -63,6 +63,7 @@ def _reversal_waiting(reversal: EnforcementAction) -> float | None:
                     "mark_failed",
                     actor=SYSTEM,
                     error="Nothing to revert: the action it undoes never applied.",
+                    attempts=reversal.attempts,
                 )
         return None
     return None
@@ -93,20 +94,21 @@ def enforcement_deliver(*, action_id: int, client: HubClient | None = None) -> f
         action = EnforcementAction.objects.select_for_update().select_related("decision__case").get(pk=action_id)
         if action.state != EnforcementAction.State.PENDING:
             return None
+        attempts = action.attempts + 1
         if result.outcome is Delivery.DELIVERED:
-            audit.transition(action, "mark_applied", actor=SYSTEM, at=timezone.now(), data={"hub": result.detail})
+            audit.transition(
+                action, "mark_applied", actor=SYSTEM, at=timezone.now(), attempts=attempts, data={"hub": result.detail}
+            )
             subject_apply_effect(subject=action_subject(action), kind=action.kind, revert=action.is_reversal)
             if action.is_reversal:
                 original = EnforcementAction.objects.select_for_update().get(pk=action.reverses_id)
                 audit.transition(original, "mark_reverted", actor=SYSTEM, data={"reversal": action.pk})
             return None
-        action.attempts += 1
-        if result.outcome is Delivery.REJECTED or action.attempts >= settings.ENFORCEMENT_MAX_ATTEMPTS:
-            audit.transition(
-                action, "mark_failed", actor=SYSTEM, error=result.detail, data={"attempts": action.attempts}
-            )
+        if result.outcome is Delivery.REJECTED or attempts >= settings.ENFORCEMENT_MAX_ATTEMPTS:
+            audit.transition(action, "mark_failed", actor=SYSTEM, error=result.detail, attempts=attempts)
             return None
-        delay = _retry_delay(action.attempts)
+        delay = _retry_delay(attempts)
+        action.attempts = attempts
         action.last_error = result.detail
         action.next_attempt_at = timezone.now() + timedelta(seconds=delay)
         action.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])

@@ -1,0 +1,295 @@
+"""Enforcement: delivered once, retried then failed visibly, time-boxed, held for remediation,
+followed down the lineage, explained in full, automated under a circuit breaker."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from hub.models import BaseModelLink, Repository
+from moderation.models import AutomationBreaker, Case, Decision, EnforcementAction, NoticeTemplate, Strike
+from moderation.services.cases import case_for_report
+from moderation.services.enforcement import enforcement_deliver, enforcement_expire, enforcement_sweep
+from moderation.services.lineage import lineage_open_cases
+from reports.models import HashList, KnownHash
+from tests.conftest import api_for
+from tests.factories import AccountFactory, RepositoryFactory, hub_admin, moderator
+from tests.reports.samples import complete_details
+
+
+def file(repo, category="other", **subject):
+    return APIClient().post(
+        "/api/v1/reports",
+        {"subject": {"type": "repository", "id": repo.full_name, **subject}, "category": category,
+         "details": complete_details(category)},
+        format="json",
+    ).json()  # fmt: skip
+
+
+def decide(client, case_id, **body):
+    client.post(f"/api/v1/cases/{case_id}/claim")
+    payload = {"actions": ["delist"], "ground": {"policy_section": "harmful-use"}, "intent": "deliberate",
+               "statement": "The demo impersonates a named journalist.", **body}  # fmt: skip
+    return client.post(f"/api/v1/cases/{case_id}/decide", payload, format="json")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hub_that_answers_500_is_retried_then_the_action_fails_visibly_and_can_be_retried(
+    seeded, hub_receiver, settings, client
+):
+    settings.ENFORCEMENT_MAX_ATTEMPTS = 3
+    hub_receiver.default_status = 500
+    mod = api_for(moderator())
+    decide(mod, file(RepositoryFactory())["case_id"])  # the first attempt, run at once
+    first_delay = enforcement_deliver(action_id=EnforcementAction.objects.get().pk)  # what the worker's retries do
+    last = enforcement_deliver(action_id=EnforcementAction.objects.get().pk)
+
+    action = EnforcementAction.objects.get()
+    assert first_delay >= settings.ENFORCEMENT_RETRY_BASE_SECONDS * 2  # exponential backoff, with jitter
+    assert last is None
+    failed = mod.get("/api/v1/enforcement-actions", {"state": "failed"}).json()
+    client.force_login(moderator())
+    page = client.get("/console/enforcement/").content.decode()
+    hub_receiver.default_status = 204
+    retried = mod.post(f"/api/v1/enforcement-actions/{action.pk}/retry")
+
+    assert action.state == "failed"
+    assert action.attempts == 3
+    assert action.last_error.startswith("HTTP 500")
+    assert [a["id"] for a in failed] == [action.pk]
+    assert "HTTP 500" in page
+    assert retried.status_code == 200
+    assert EnforcementAction.objects.get().state == "applied"
+    assert len({d.webhook_id for d in hub_receiver.verified()}) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hub_that_refuses_with_a_4xx_fails_the_action_at_once(seeded, hub_receiver):
+    hub_receiver.default_status = 422
+    decide(api_for(moderator()), file(RepositoryFactory())["case_id"])
+
+    action = EnforcementAction.objects.get()
+    assert (action.state, action.attempts) == ("failed", 1)
+    assert len(hub_receiver.verified()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_time_boxed_action_is_lifted_when_it_ends_and_the_notice_says_until_when(seeded, hub_receiver, mailoutbox):
+    repo = RepositoryFactory()
+    decide(api_for(moderator()), file(repo)["case_id"], duration_days=7)
+    action = EnforcementAction.objects.get()
+    notice = next(m for m in mailoutbox if "Moderation decision" in m.subject).body
+
+    assert action.ends_at is not None
+    assert "These actions last until" in notice
+    assert enforcement_expire() == 0
+    EnforcementAction.objects.filter(pk=action.pk).update(ends_at=timezone.now() - timedelta(seconds=1))
+    assert enforcement_expire() == 1
+
+    assert [d.payload["type"] for d in hub_receiver.verified()] == ["enforcement.apply", "enforcement.revert"]
+    assert Repository.objects.get(pk=repo.pk).visibility == "listed"
+    assert EnforcementAction.objects.get(pk=action.pk).state == "reverted"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_remediated_repository_never_sees_the_action(seeded, hub_receiver, hub_api):
+    sha = "c" * 64
+    hub_api.put("/api/v1/hub/repositories/acme/tiny", {"kind": "model", "revision": "aaa1111",
+                "files": [{"path": "data/novel.txt", "sha256": sha, "size": 1}]}, format="json")  # fmt: skip
+    repo = Repository.objects.get(full_name="acme/tiny")
+    case_id = file(repo, "other", path="data/novel.txt")["case_id"]
+
+    decided = decide(api_for(moderator()), case_id, remediation_days=5)
+    held = EnforcementAction.objects.get()
+    nothing_sent = list(hub_receiver.verified())
+    hub_api.put("/api/v1/hub/repositories/acme/tiny", {"kind": "model", "revision": "bbb2222", "files": []},
+                format="json")  # fmt: skip
+
+    assert decided.status_code == 200
+    assert held.not_before > timezone.now() + timedelta(days=5)  # five business days
+    assert nothing_sent == []
+    action = EnforcementAction.objects.get()
+    assert action.state == "cancelled"
+    assert Decision.objects.get().remediated_at is not None
+    assert hub_receiver.verified() == []
+    assert Repository.objects.get(pk=repo.pk).visibility == "listed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unremediated_repository_gets_the_action_when_the_window_closes(seeded, hub_receiver, hub_api, settings):
+    settings.ENFORCEMENT_SWEEP_AFTER_SECONDS = 0
+    repo = RepositoryFactory()
+    decide(api_for(moderator()), file(repo, "other", path="weights.bin")["case_id"], remediation_days=2)
+    EnforcementAction.objects.update(not_before=timezone.now() - timedelta(seconds=1))
+
+    assert enforcement_sweep() == 1
+    assert EnforcementAction.objects.get().state == "applied"
+
+
+@pytest.mark.django_db
+def test_a_remediation_window_needs_reports_that_name_files(seeded):
+    response = decide(api_for(moderator()), file(RepositoryFactory())["case_id"], remediation_days=3)
+
+    assert response.status_code == 400
+    assert "remediation_days" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_acting_on_a_base_model_opens_one_linked_case_per_descendant(seeded):
+    base = RepositoryFactory(name="base")
+    level1 = [RepositoryFactory(name=f"ft{i}") for i in range(2)]
+    merge = RepositoryFactory(name="merge")  # built on both: the diamond
+    quant = RepositoryFactory(name="merge-gguf")
+    already = RepositoryFactory(name="already")
+    links = [
+        (level1[0], base),
+        (level1[1], base),
+        (merge, level1[0]),
+        (merge, level1[1]),
+        (quant, merge),
+        (already, base),
+        (base, quant),
+    ]  # fmt: skip  (and a cycle back to the base)
+    for child, parent in links:
+        BaseModelLink.objects.create(repository=child, base_full_name=parent.full_name, relation="finetune")
+    case_for_report(repository=already, account=None, category="other")
+    parent_case = case_for_report(repository=base, account=None, category="other").case
+    decision = Decision.objects.create(case=parent_case, outcome="actioned", decided_by=moderator(),
+                                       appeal_deadline=timezone.now(), ground_label="x", statement="x",
+                                       requested_actions=["disable"], **_ground())  # fmt: skip
+
+    opened = lineage_open_cases(decision_id=decision.pk)
+    again = lineage_open_cases(decision_id=decision.pk)
+
+    linked = Case.objects.filter(linked_from=parent_case)
+    assert opened == 4
+    assert again == 0
+    assert sorted(c.repository.name for c in linked) == ["ft0", "ft1", "merge", "merge-gguf"]
+    assert all(c.state == "open" and c.priority >= parent_case.priority for c in linked)
+    assert Case.objects.filter(repository=already).count() == 1
+    assert not EnforcementAction.objects.filter(decision__case__in=linked).exists()
+
+
+def _ground():
+    from moderation.selectors import policy_section_current
+
+    return {"policy_section": policy_section_current(key="harmful-use")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_on_a_base_model_fans_out_after_commit(seeded, hub_receiver):
+    base = RepositoryFactory()
+    child = RepositoryFactory()
+    BaseModelLink.objects.create(repository=child, base_full_name=base.full_name, relation="adapter")
+
+    decide(api_for(moderator()), file(base)["case_id"])
+
+    assert Case.objects.get(repository=child).linked_from.repository == base
+
+
+@pytest.mark.django_db
+def test_a_repeat_copyright_infringer_is_recommended_for_suspension(seeded, settings):
+    settings.REPEAT_INFRINGER_STRIKES = 2
+    owner = AccountFactory()
+    for _ in range(2):
+        earlier = case_for_report(repository=RepositoryFactory(owner=owner), account=None, category="copyright").case
+        decision = Decision.objects.create(case=earlier, outcome="actioned", decided_by=moderator(),
+                                           appeal_deadline=timezone.now(), ground_label="x", statement="x",
+                                           **_ground())  # fmt: skip
+        Strike.objects.create(account=owner, decision=decision, severity="medium",
+                              expires_at=timezone.now() + timedelta(days=90))  # fmt: skip
+    case_id = file(RepositoryFactory(owner=owner), "copyright")["case_id"]
+
+    recommendation = api_for(moderator()).get(f"/api/v1/cases/{case_id}").json()["recommendation"]
+
+    assert all("suspend_account" in actions for actions in recommendation.values())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_statement_of_reasons_has_every_element_in_the_email_and_on_the_page(
+    seeded, hub_receiver, mailoutbox, client
+):
+    AccountFactory(handle="uploader", email="uploader@example.org")
+    repo = RepositoryFactory(owner__handle="uploader", name="demo")
+    decide(api_for(moderator()), file(repo)["case_id"])
+    mail = next(m for m in mailoutbox if m.to == ["uploader@example.org"]).body
+    page = client.get(re.search(r"https?://[^/]+(/notices/\S+/)", mail).group(1)).content.decode()
+
+    for text in (mail, page):
+        assert "delist" in text.lower()  # what was done
+        assert "uploader/demo" in text  # to what
+        assert "The demo impersonates a named journalist." in text  # the facts and reasons
+        assert "Hub policy 2026-11, section harmful-use" in text  # the ground, section and version
+        assert "by a person" in text or "came from a report" in text  # automated detection: no
+        assert "made by a person" in text  # automated decision: no
+        assert "worldwide" in text  # territorial scope
+        assert "appeal" in text.lower()  # how to appeal
+        assert Decision.objects.get().appeal_deadline.strftime("%Y-%m-%d") in text  # until when
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hub_admins_edit_the_notice_templates(seeded, hub_receiver, mailoutbox):
+    NoticeTemplate.objects.filter(kind="statement_of_reasons").update(
+        subject="Notice about {{ subject }}", body="We acted: {{ decision.statement }} Appeal: {{ notice_url }}"
+    )
+    AccountFactory(handle="uploader", email="uploader@example.org")
+
+    decide(api_for(moderator()), file(RepositoryFactory(owner__handle="uploader"))["case_id"])
+
+    mail = next(m for m in mailoutbox if m.to == ["uploader@example.org"])
+    assert mail.subject.startswith("Notice about uploader/")
+    assert mail.body.startswith("We acted: The demo impersonates")
+
+
+@pytest.fixture
+def auto_list(db):
+    hash_list = HashList.objects.create(name="payloads", category="malicious_code", note="Reverse shells.",
+                                        auto_actions=["disable"])  # fmt: skip
+    KnownHash.objects.create(hash_list=hash_list, sha256="f" * 64)
+    return hash_list
+
+
+def sync_bad_file(hub_api, name):
+    return hub_api.put(f"/api/v1/hub/repositories/acme/{name}",
+                       {"kind": "model", "files": [{"path": "model.pkl", "sha256": "f" * 64, "size": 1}]},
+                       format="json")  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_automated_decisions_stop_when_the_breaker_trips_and_resume_when_an_admin_says(
+    seeded, hub_receiver, hub_api, auto_list, settings
+):
+    settings.AUTOMATION_MAX_PER_HOUR = 2
+    for name in ("one", "two", "three"):
+        sync_bad_file(hub_api, name)
+
+    automated = Decision.objects.filter(automated_decision=True)
+    assert automated.count() == 2
+    assert all(d.automated_detection and d.decided_by.username == "hubmod-automation" for d in automated)
+    assert Case.objects.get(repository__name="three").state == "open"
+    assert AutomationBreaker.objects.get().tripped
+    assert api_for(moderator()).post("/api/v1/automation/resume").status_code == 403
+    assert api_for(hub_admin()).post("/api/v1/automation/resume").status_code == 200
+    settings.AUTOMATION_MAX_PER_HOUR = 10
+    sync_bad_file(hub_api, "four")
+    assert Case.objects.get(repository__name="four").state == "resolved"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_decommissioning_removes_for_good_with_a_reason_a_notice_and_an_appeal_path(seeded, hub_receiver, mailoutbox):
+    AccountFactory(handle="uploader", email="uploader@example.org")
+    repo = RepositoryFactory(owner__handle="uploader", name="old")
+    body = {"repository": repo.full_name, "reason": "Superseded and unsafe.", "ground": {"policy_section": "harmful-use"},
+            "statement": "The model is withdrawn for good."}  # fmt: skip
+
+    refused = api_for(moderator()).post("/api/v1/decommissions", body, format="json")
+    done = api_for(hub_admin()).post("/api/v1/decommissions", body, format="json")
+
+    assert refused.status_code == 403
+    assert done.status_code == 201
+    assert done.json()["actions"] == ["remove"]
+    assert "Decommissioning: Superseded and unsafe." in done.json()["departure_reason"]
+    assert Repository.objects.get(pk=repo.pk).visibility == "removed"
+    assert any(m.to == ["uploader@example.org"] and "/notices/" in m.body for m in mailoutbox)
