@@ -10,7 +10,7 @@ from hubmod.actors import Actor
 from hubmod.audit import log as audit
 from hubmod.errors import ApplicationError, Conflict
 from hubmod.tasks import dispatch_on_commit
-from moderation.models import Appeal, Case, Decision
+from moderation.models import Appeal, Case, Decision, Strike
 from moderation.services.enforcement import enforcement_revert_decision
 
 
@@ -67,6 +67,11 @@ def appeal_decide(*, appeal_id: int, actor: Actor, outcome: str, statement: str)
         reason = f"Appeal {appeal.pk} overturned"
         if appeal.appellant == Appeal.Appellant.UPLOADER:
             enforcement_revert_decision(decision=appeal.decision, actor=actor, reason=reason)
+            revoked = Strike.objects.filter(decision=appeal.decision, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+            if revoked:
+                audit.record(actor=actor, verb="strike.revoked", target=appeal.decision, data={"strikes": revoked})
         else:
             # A dismissal overturned: the reports go back to the queue for a new decision.
             case = Case.objects.select_for_update().get(pk=appeal.decision.case_id)
