@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
         "task": "moderation.cases_escalate_overdue",
         "schedule": 300.0,
     },
+    "lineage-sweep-unopened": {
+        "task": "moderation.lineage_sweep",
+        "schedule": 300.0,
+    },
     "notices-sweep-unsent": {
         "task": "moderation.notices_sweep",
         "schedule": 120.0,

@@ -268,6 +268,8 @@ class Decision(ConcurrentTransitionMixin, TimestampedModel):
     # Remediation window: the uploader may fix the reported files before the actions apply.
     remediation_deadline = models.DateTimeField(null=True, blank=True)
     remediated_at = models.DateTimeField(null=True, blank=True)
+    # When the linked cases for models built on the subject were opened (lineage follow-up).
+    lineage_opened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]

@@ -51,3 +51,13 @@ def remediation_check(repository_id: int) -> int:
 @shared_task(name="moderation.lineage_open_cases", acks_late=True)
 def lineage_open_cases(decision_id: int) -> int:
     return lineage.lineage_open_cases(decision_id=decision_id)
+
+
+@shared_task(name="moderation.notices_sweep", acks_late=True)
+def notices_sweep() -> int:
+    return notices.notices_sweep()
+
+
+@shared_task(name="moderation.lineage_sweep", acks_late=True)
+def lineage_sweep() -> int:
+    return lineage.lineage_sweep()

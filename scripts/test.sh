@@ -45,7 +45,7 @@ fi
 export CELERY_QUEUE="hubmod-test-$$"
 export CONN_MAX_AGE=0
 embedded_broker="sqla+sqlite:///$PWD/celery-broker-test.sqlite3"
-rm -f celery-broker-test.sqlite3 hubmod-test.sqlite3
+rm -f celery-broker-test.sqlite3* hubmod-test.sqlite3*
 
 echo "== integration test on the embedded default (SQLite, SQLite broker, real worker)"
 env -u DATABASE_URL -u REDIS_URL CELERY_BROKER_URL="$embedded_broker" \

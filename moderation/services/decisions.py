@@ -19,9 +19,7 @@ from moderation.ladder import ACCOUNT_ACTIONS, category_severity, needs_second_a
 from moderation.models import OPEN_CASE_STATES, Case, Decision, EnforcementAction, Strike
 from moderation.selectors import policy_section_current
 from moderation.services.cases import locked_case
-
-# Acting on a repository with these opens linked cases for every model built on it.
-LINEAGE_ACTIONS = {"delist", "disable", "remove_files", "remove"}
+from moderation.services.lineage import LINEAGE_ACTIONS
 
 
 @dataclass(frozen=True)
@@ -204,7 +202,7 @@ def _take_effect(decision: Decision, *, strike_days: int) -> None:
     )
     for action in created:
         dispatch_on_commit("moderation.enforcement_deliver", action.pk)
-    if decision.case.repository_id and set(decision.requested_actions) & LINEAGE_ACTIONS:
+    if decision.case.repository_id and set(decision.requested_actions) & set(LINEAGE_ACTIONS):
         dispatch_on_commit("moderation.lineage_open_cases", decision.pk)
     if set(decision.requested_actions) - {EnforcementAction.Kind.LABEL}:
         Strike.objects.create(

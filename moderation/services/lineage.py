@@ -7,12 +7,15 @@ and never actioned automatically: a moderator decides each.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
 from hub.selectors import repository_descendants
 from hubmod.actors import SYSTEM
 from hubmod.audit import log as audit
+from hubmod.tasks import dispatch_now
 from moderation.models import Case, Decision
 from moderation.sla import sla_for
 
@@ -56,4 +59,26 @@ def lineage_open_cases(*, decision_id: int) -> int:
                 targets=new_cases,
                 data={"base_case": parent.pk, "decision": decision.pk, "base": parent.repository.full_name},
             )
+    Decision.objects.filter(pk=decision.pk, lineage_opened_at__isnull=True).update(lineage_opened_at=timezone.now())
     return opened
+
+
+# Acting on a repository with these opens linked cases for every model built on it.
+LINEAGE_ACTIONS = ("delist", "disable", "remove_files", "remove")
+SWEEP_AFTER = timedelta(minutes=5)
+
+
+def lineage_sweep() -> int:
+    """Beat: open the linked cases of decisions whose follow-up the broker lost."""
+    cutoff = timezone.now() - SWEEP_AFTER
+    waiting = Decision.objects.filter(
+        approval=Decision.Approval.EFFECTIVE,
+        outcome=Decision.Outcome.ACTIONED,
+        case__repository__isnull=False,
+        lineage_opened_at__isnull=True,
+        created_at__lt=cutoff,
+    ).values_list("pk", "requested_actions")[:200]
+    ids = [pk for pk, actions in waiting if set(actions) & set(LINEAGE_ACTIONS)]
+    for pk in ids:
+        dispatch_now("moderation.lineage_open_cases", pk)
+    return len(ids)

@@ -293,3 +293,23 @@ def test_decommissioning_removes_for_good_with_a_reason_a_notice_and_an_appeal_p
     assert "Decommissioning: Superseded and unsafe." in done.json()["departure_reason"]
     assert Repository.objects.get(pk=repo.pk).visibility == "removed"
     assert any(m.to == ["uploader@example.org"] and "/notices/" in m.body for m in mailoutbox)
+
+
+@pytest.mark.django_db
+def test_follow_ups_the_broker_lost_are_sent_by_the_sweepers(seeded, hub_receiver, mailoutbox):
+    from moderation.services.lineage import lineage_sweep
+    from moderation.services.notices import notices_sweep
+
+    AccountFactory(handle="uploader", email="uploader@example.org")
+    base, child = RepositoryFactory(owner__handle="uploader"), RepositoryFactory()
+    BaseModelLink.objects.create(repository=child, base_full_name=base.full_name, relation="finetune")
+    decide(api_for(moderator()), file(base)["case_id"])  # in a test transaction: nothing after commit runs
+    Decision.objects.update(created_at=timezone.now() - timedelta(hours=1))
+
+    assert lineage_sweep() == 1
+    assert notices_sweep() == 1
+    assert Case.objects.get(repository=child).linked_from is not None
+    assert Decision.objects.get().lineage_opened_at is not None
+    assert any(m.to == ["uploader@example.org"] for m in mailoutbox)
+    assert lineage_sweep() == 0
+    assert notices_sweep() == 0
