@@ -187,6 +187,7 @@ ENFORCEMENT_RETRY_BASE_SECONDS = env.float("ENFORCEMENT_RETRY_BASE_SECONDS", def
 # A pending action untouched this long was lost (broker outage, dead worker): beat sends it again.
 ENFORCEMENT_SWEEP_AFTER_SECONDS = env.int("ENFORCEMENT_SWEEP_AFTER_SECONDS", default=120)
 APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=182)
+APPEAL_SLA_DAYS = env.int("APPEAL_SLA_DAYS", default=7)
 
 # --- E-mail ----------------------------------------------------------------------------------
 if "EMAIL_URL" in env:

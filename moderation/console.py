@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,7 @@ from hubmod.actors import Actor
 from hubmod.audit.log import trail
 from hubmod.errors import ApplicationError
 from moderation.forms import (
+    AppealDecideForm,
     BulkForm,
     DecideForm,
     DismissForm,
@@ -25,7 +27,7 @@ from moderation.forms import (
     ground_from_choice,
 )
 from moderation.ladder import recommend
-from moderation.models import Case, Decision, EnforcementAction
+from moderation.models import Appeal, Case, Decision, EnforcementAction
 from moderation.selectors import (
     QueueFilters,
     case_context,
@@ -34,6 +36,7 @@ from moderation.selectors import (
     enforcement_actions,
     queue_counts,
 )
+from moderation.services.appeals import OPEN_APPEAL_STATES, appeal_decide
 from moderation.services.cases import case_claim, case_escalate, case_reassign, case_release, cases_bulk
 from moderation.services.decisions import case_decide, case_dismiss, decision_approve, decision_reject
 from moderation.services.enforcement import enforcement_retry
@@ -236,3 +239,45 @@ def enforcement_retry_view(request, action_id: int):
     else:
         messages.success(request, f"Action {action_id} is being sent to the hub again.")
     return redirect("console-enforcement")
+
+
+reviewers_only = permission_required("moderation.review_appeal", raise_exception=False)
+
+
+@reviewers_only
+def appeals(request):
+    """The reviewers' queue: open appeals, the earliest due first."""
+    open_appeals = (
+        Appeal.objects.filter(state__in=OPEN_APPEAL_STATES)
+        .select_related("decision__case__repository", "decision__case__account", "decision__decided_by")
+        .order_by("due_at", "id")[:200]
+    )
+    return render(request, "moderation/appeals.html", {"appeals": open_appeals, "now": timezone.now()})
+
+
+@reviewers_only
+def appeal_page(request, appeal_id: int):
+    appeal = Appeal.objects.select_related("decision__case", "decision__decided_by").filter(pk=appeal_id).first()
+    if appeal is None:
+        raise Http404("No such appeal.")
+    form = AppealDecideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal_decide(appeal_id=appeal_id, actor=Actor.staff(request.user), **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Appeal {appeal_id}: {form.cleaned_data['outcome']}.")
+            return redirect("console-appeals")
+    decision = appeal.decision
+    return render(
+        request,
+        "moderation/appeal.html",
+        {
+            "appeal": appeal,
+            "decision": decision,
+            "form": form,
+            "took_part": request.user.pk in (decision.decided_by_id, decision.approved_by_id),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -112,3 +112,48 @@ class BulkForm(forms.Form):
     def __init__(self, *args, case_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ids"].choices = [(pk, pk) for pk in case_ids]
+
+
+class AppealDecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("upheld", "Uphold the decision"), ("overturned", "Overturn it"), ("modified", "Modify the actions")],
+        widget=forms.RadioSelect,
+    )
+    statement = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20_000,
+        help_text="The appellant reads this.",
+    )
+    actions = forms.MultipleChoiceField(
+        choices=EnforcementAction.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="New actions (when modifying)",
+    )
+
+
+class CounterNoticeForm(forms.Form):
+    """The elements of a DMCA counter-notice (17 U.S.C. 512(g)(3)), each stated in full."""
+
+    name = forms.CharField(max_length=200, label="Your full name")
+    address = forms.CharField(max_length=1000, label="Your address", widget=forms.Textarea(attrs={"rows": 2}))
+    phone = forms.CharField(max_length=50, label="Your telephone number")
+    removed_material = forms.CharField(
+        max_length=5000,
+        label="What was removed, and where it was",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    statement = forms.CharField(
+        max_length=20_000, label="Why the removal was a mistake", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    statement_of_mistake = forms.BooleanField(
+        label="I swear, under penalty of perjury, that I have a good faith belief that the material was removed or "
+        "disabled as a result of mistake or misidentification of the material to be removed or disabled."
+    )
+    consent_to_jurisdiction = forms.BooleanField(
+        label="I consent to the jurisdiction of the Federal District Court for the judicial district in which my "
+        "address is located (or, if my address is outside the United States, any judicial district in which the "
+        "hub may be found), and I will accept service of process from the person who sent the notice or their agent."
+    )
+    signature = forms.CharField(max_length=200, label="Signature (type your full legal name)")

@@ -423,6 +423,14 @@ class Appeal(ConcurrentTransitionMixin, TimestampedModel):
     )
     outcome_statement = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, help_text="When reviewers should have decided it.")
+    # "modified": the actions that replace the decision's own.
+    replacement_actions = models.JSONField(default=list, blank=True)
+    # A DMCA counter-notice: its 17 U.S.C. 512(g)(3) elements, and the statutory restore window.
+    counter_notice = models.JSONField(default=dict, blank=True)
+    restore_not_before = models.DateTimeField(null=True, blank=True)
+    restore_not_after = models.DateTimeField(null=True, blank=True)
+    court_action_reported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -452,6 +460,13 @@ class Appeal(ConcurrentTransitionMixin, TimestampedModel):
     )
     def overturn(self, *, by, statement: str, at) -> None:
         self._close(by=by, statement=statement, at=at)
+
+    @transition(
+        field=state, source=[State.SUBMITTED, State.IN_REVIEW], target=State.MODIFIED, permission=_reviewer_may_decide
+    )
+    def modify(self, *, by, statement: str, at, actions: list[str]) -> None:
+        self._close(by=by, statement=statement, at=at)
+        self.replacement_actions = actions
 
     def _close(self, *, by, statement: str, at) -> None:
         self.reviewer = by

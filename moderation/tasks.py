@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from moderation.services import cases, enforcement, lineage, notices
+from moderation.services import appeals, cases, enforcement, lineage, notices
 
 
 @shared_task(name="moderation.enforcement_deliver", bind=True, acks_late=True, max_retries=None)
@@ -61,3 +61,19 @@ def notices_sweep() -> int:
 @shared_task(name="moderation.lineage_sweep", acks_late=True)
 def lineage_sweep() -> int:
     return lineage.lineage_sweep()
+
+
+@shared_task(name="moderation.counter_notices_restore", acks_late=True)
+def counter_notices_restore() -> int:
+    return appeals.counter_notices_restore()
+
+
+@shared_task(
+    name="moderation.counter_notice_forward",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=10,
+)
+def counter_notice_forward(appeal_id: int) -> None:
+    notices.counter_notice_forward(appeal_id=appeal_id)

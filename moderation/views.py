@@ -1,4 +1,5 @@
-"""The uploader's notice page: the statement of reasons, and the appeal form."""
+"""The uploader's notice page: the statement of reasons, the appeal form and, after a copyright
+takedown, the DMCA counter-notice form. Reached by the signed link in the notice; no account."""
 
 from django import forms
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from hubmod.actors import Actor
 from hubmod.errors import ApplicationError
+from moderation.forms import CounterNoticeForm
 from moderation.models import Appeal
 from moderation.selectors import decision_for_notice_token
 from moderation.services.appeals import appeal_submit
@@ -26,19 +28,25 @@ def notice(request, token: str):
     decision = decision_for_notice_token(token)
     if decision is None:
         raise Http404("This notice link is not valid.")
-    form = AppealForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    counter = request.POST.get("kind") == "counter_notice"
+    form = AppealForm(request.POST if request.method == "POST" and not counter else None)
+    counter_form = CounterNoticeForm(request.POST if request.method == "POST" and counter else None)
+    submitted = counter_form if counter else form
+    if request.method == "POST" and submitted.is_valid():
+        data = dict(submitted.cleaned_data)
         try:
             appeal_submit(
                 actor=Actor.uploader(decision.case.uploader.handle),
                 decision_id=decision.pk,
                 appellant=Appeal.Appellant.UPLOADER,
-                statement=form.cleaned_data["statement"],
+                statement=data.pop("statement"),
+                kind=Appeal.Kind.COUNTER_NOTICE if counter else Appeal.Kind.APPEAL,
+                counter_notice=data if counter else None,
             )
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            submitted.add_error(None, exc.message)
         else:
-            messages.success(request, "Your appeal was received. We will tell you the outcome.")
+            messages.success(request, "Received. We will tell you the outcome.")
             return redirect("notice", token=token)
     appeals = decision.appeals.filter(appellant=Appeal.Appellant.UPLOADER).order_by("-id")
     return render(
@@ -48,6 +56,7 @@ def notice(request, token: str):
             "decision": decision,
             "case": decision.case,
             "form": form,
+            "counter_form": counter_form if decision.case.category == "copyright" else None,
             "appeals": appeals,
             "actions": [a for a in decision.actions.all() if not a.is_reversal],
         },

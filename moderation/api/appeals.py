@@ -17,9 +17,38 @@ from hubmod.auth import HubPrincipal, actor_for
 from hubmod.errors import Forbidden
 from hubmod.receipts import receipt_digest
 from moderation.api.serializers import AppealOutputSerializer
-from moderation.models import Appeal, Decision
+from moderation.models import Appeal, Decision, EnforcementAction
 from moderation.selectors import decision_for_notice_token
-from moderation.services.appeals import appeal_decide, appeal_submit
+from moderation.services.appeals import appeal_decide, appeal_submit, counter_notice_court_action
+
+
+class CounterNoticeSerializer(serializers.Serializer):
+    """The elements of a DMCA counter-notice, 17 U.S.C. 512(g)(3)."""
+
+    name = serializers.CharField(max_length=200)
+    address = serializers.CharField(max_length=1000)
+    phone = serializers.CharField(max_length=50)
+    removed_material = serializers.CharField(
+        max_length=5000, help_text="What was removed or disabled, and where it appeared before."
+    )
+    statement_of_mistake = serializers.BooleanField(
+        help_text="Under penalty of perjury: a good faith belief that it was removed by mistake or misidentification."
+    )
+    consent_to_jurisdiction = serializers.BooleanField(
+        help_text="Consent to the jurisdiction of the Federal District Court for your address (or, outside the "
+        "US, any district where the hub may be found), and to accept service of process from the notifier."
+    )
+    signature = serializers.CharField(max_length=200, help_text="Your full legal name, as an electronic signature.")
+
+    def validate(self, attrs):
+        missing = {
+            name: ["This statement is required: set it to true."]
+            for name in ("statement_of_mistake", "consent_to_jurisdiction")
+            if attrs.get(name) is not True
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
 
 
 class AppealCreateApi(APIView):
@@ -34,6 +63,12 @@ class AppealCreateApi(APIView):
         token = serializers.CharField(required=False, max_length=500, help_text="The token of the notice link.")
         report = serializers.IntegerField(required=False, min_value=1)
         receipt = serializers.CharField(required=False, max_length=200)
+        counter_notice = CounterNoticeSerializer(required=False, help_text="Required when kind is counter_notice.")
+
+        def validate(self, attrs):
+            if attrs["kind"] == Appeal.Kind.COUNTER_NOTICE and "counter_notice" not in attrs:
+                raise serializers.ValidationError({"counter_notice": ["A counter-notice needs its legal elements."]})
+            return attrs
 
     @extend_schema(request=InputSerializer, responses={201: AppealOutputSerializer})
     def post(self, request):
@@ -53,6 +88,7 @@ class AppealCreateApi(APIView):
             statement=data["statement"],
             kind=data["kind"],
             report_id=report_id,
+            counter_notice=data.get("counter_notice"),
         )
         return Response(AppealOutputSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
@@ -81,8 +117,14 @@ class AppealDecideApi(APIView):
     permission_classes = [require_perm("moderation.review_appeal")]
 
     class InputSerializer(serializers.Serializer):
-        outcome = serializers.ChoiceField(choices=[Appeal.State.UPHELD, Appeal.State.OVERTURNED])
+        outcome = serializers.ChoiceField(choices=[Appeal.State.UPHELD, Appeal.State.OVERTURNED, Appeal.State.MODIFIED])
         statement = serializers.CharField(max_length=20_000)
+        actions = serializers.ListField(
+            child=serializers.ChoiceField(choices=EnforcementAction.Kind.choices),
+            required=False,
+            max_length=8,
+            help_text="With 'modified': the actions that replace the decision's own.",
+        )
 
     @extend_schema(request=InputSerializer, responses=AppealOutputSerializer)
     def post(self, request, appeal_id: int):
@@ -90,6 +132,30 @@ class AppealDecideApi(APIView):
         if not Appeal.objects.filter(pk=appeal_id).exists():
             raise Http404
         appeal = appeal_decide(
-            appeal_id=appeal_id, actor=actor_for(request), outcome=data["outcome"], statement=data["statement"]
+            appeal_id=appeal_id,
+            actor=actor_for(request),
+            outcome=data["outcome"],
+            statement=data["statement"],
+            actions=data.get("actions"),
         )
+        return Response(AppealOutputSerializer(appeal).data)
+
+
+class CourtActionApi(APIView):
+    """The notifier reports a filed court action, so the material is not restored."""
+
+    class InputSerializer(serializers.Serializer):
+        report = serializers.IntegerField(min_value=1)
+        receipt = serializers.CharField(max_length=200)
+
+    @extend_schema(request=InputSerializer, responses=AppealOutputSerializer)
+    def post(self, request, appeal_id: int):
+        data = validated(self.InputSerializer, request.data)
+        appeal = Appeal.objects.select_related("decision__case").filter(pk=appeal_id).first()
+        if appeal is None:
+            raise Http404
+        report = appeal.decision.case.reports.filter(pk=data["report"]).first()
+        if report is None or not constant_time_compare(report.receipt_digest, receipt_digest(data["receipt"])):
+            raise Forbidden("The report id and receipt do not match a notice this counter-notice answers.")
+        appeal = counter_notice_court_action(appeal_id=appeal_id, actor=Actor.reporter())
         return Response(AppealOutputSerializer(appeal).data)

@@ -178,6 +178,11 @@ class AppealOutputSerializer(serializers.ModelSerializer):
             "state",
             "statement",
             "outcome_statement",
+            "replacement_actions",
+            "due_at",
+            "restore_not_before",
+            "restore_not_after",
+            "court_action_reported_at",
             "decided_at",
             "created_at",
         ]

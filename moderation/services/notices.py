@@ -102,3 +102,19 @@ def notices_sweep() -> int:
     for pk in ids:
         dispatch_now("moderation.decision_notify", pk)
     return len(ids)
+
+
+def counter_notice_forward(*, appeal_id: int) -> None:
+    """Send the counter-notice to the notifier(s), as 17 U.S.C. 512(g)(2)(B) requires."""
+    appeal = Appeal.objects.select_related("decision__case").get(pk=appeal_id)
+    case = appeal.decision.case
+    emails = set()
+    for email, details in case.reports.values_list("reporter_email", "details"):
+        emails |= {e for e in (email, (details or {}).get("contact_email", "")) if e}
+    notice = appeal.counter_notice
+    body = render_to_string(
+        "moderation/email/counter_notice.txt",
+        {"appeal": appeal, "case": case, "notice": notice, "restore_after": appeal.restore_not_before},
+    )
+    for email in sorted(emails):
+        send_mail(subject=f"Counter-notice about {case.subject}", message=body, from_email=None, recipient_list=[email])

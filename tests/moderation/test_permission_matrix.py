@@ -87,6 +87,11 @@ ENDPOINTS = {
         lambda u: (f"/api/v1/enforcement-actions/{failed_action().pk}/retry", None),
         [401, 403, 200, 200, 200],
     ),
+    "court_action": (
+        "post",
+        lambda u: (f"/api/v1/appeals/{open_appeal().pk}/court-action", {"report": 1, "receipt": "not-the-receipt"}),
+        [403, 403, 403, 403, 403],  # only the notifier, with their report's receipt, whoever is signed in
+    ),
     "appeal_decide": (
         "post",
         lambda u: (f"/api/v1/appeals/{open_appeal().pk}/decide", {"outcome": "upheld", "statement": "Right."}),
@@ -148,6 +153,7 @@ ROUTES = {
     "actions": "enforcement-actions",
     "retry": "enforcement-actions/<int:action_id>/retry",
     "appeal_decide": "appeals/<int:appeal_id>/decide",
+    "court_action": "appeals/<int:appeal_id>/court-action",
 }
 
 
