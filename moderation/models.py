@@ -389,10 +389,11 @@ class EnforcementAction(ConcurrentTransitionMixin, TimestampedModel):
 
 
 def _reviewer_may_decide(appeal: "Appeal", actor) -> bool:
-    """Appeals go to someone else: never the person who made the decision appealed."""
-    return actor.has_perm("moderation.review_appeal") and appeal.decision.decided_by_id != getattr(
-        actor, "user_id", None
-    )
+    """Appeals go to someone else: never the person who made or approved the decision appealed."""
+    user_id = getattr(actor, "user_id", None)
+    decision = appeal.decision
+    took_part = user_id is not None and user_id in (decision.decided_by_id, decision.approved_by_id)
+    return actor.has_perm("moderation.review_appeal") and not took_part
 
 
 class Appeal(ConcurrentTransitionMixin, TimestampedModel):

@@ -116,21 +116,30 @@ def _close(appeal: Appeal, *, actor: Actor, outcome: str, statement: str, action
     )
     decision = appeal.decision
     reason = f"Appeal {appeal.pk} {outcome}"
+    standing = set(
+        decision.actions.filter(reverses__isnull=True, reversal=None)
+        .exclude(state__in=[EnforcementAction.State.FAILED, EnforcementAction.State.CANCELLED])
+        .values_list("kind", flat=True)
+    )
     if outcome in (Appeal.State.OVERTURNED, Appeal.State.MODIFIED):
         if appeal.appellant == Appeal.Appellant.UPLOADER:
-            enforcement_revert_decision(decision=decision, actor=actor, reason=reason)
+            # Modified: only what the new actions drop is undone; what they keep stays applied.
+            undo = standing - set(actions) if outcome == Appeal.State.MODIFIED else None
+            enforcement_revert_decision(decision=decision, actor=actor, reason=reason, kinds=undo)
+        if appeal.appellant == Appeal.Appellant.UPLOADER and outcome == Appeal.State.OVERTURNED:
+            # Overturned, the decision was wrong: its strike goes. Modified, a lesser action stands.
             revoked = Strike.objects.filter(decision=decision, revoked_at__isnull=True).update(
                 revoked_at=timezone.now()
             )
             if revoked:
                 audit.record(actor=actor, verb="strike.revoked", target=decision, data={"strikes": revoked})
-        else:
+        if appeal.appellant == Appeal.Appellant.REPORTER:
             # A dismissal overturned: the reports go back to the queue for a new decision.
             case = Case.objects.select_for_update().get(pk=decision.case_id)
             audit.transition(case, "reopen", actor=actor, data={"reason": reason})
     if outcome == Appeal.State.MODIFIED and appeal.appellant == Appeal.Appellant.UPLOADER:
         replacements = EnforcementAction.objects.bulk_create(
-            EnforcementAction(decision=decision, kind=kind) for kind in actions
+            EnforcementAction(decision=decision, kind=kind) for kind in actions if kind not in standing
         )
         audit.record(actor=actor, verb="decision.modified", target=decision, data={"actions": actions})
         for action in replacements:

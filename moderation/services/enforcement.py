@@ -123,7 +123,9 @@ def enforcement_retry(*, action_id: int, actor: Actor) -> EnforcementAction:
     return action
 
 
-def enforcement_revert_decision(*, decision: Decision, actor: Actor, reason: str) -> list[EnforcementAction]:
+def enforcement_revert_decision(
+    *, decision: Decision, actor: Actor, reason: str, kinds: set[str] | None = None
+) -> list[EnforcementAction]:
     """Undo what a decision did, through the same delivery machinery. Caller holds the transaction.
 
     An action still pending may be in flight to the hub right now, so it is not cancelled: its
@@ -131,7 +133,12 @@ def enforcement_revert_decision(*, decision: Decision, actor: Actor, reason: str
     """
     reversals = []
     undoable = (EnforcementAction.State.APPLIED, EnforcementAction.State.PENDING)
-    for action in decision.actions.select_for_update().filter(reverses__isnull=True, state__in=undoable):
+    actions = decision.actions.select_for_update(of=("self",)).filter(
+        reverses__isnull=True, state__in=undoable, reversal=None
+    )
+    if kinds is not None:
+        actions = actions.filter(kind__in=kinds)
+    for action in actions:
         reversal = EnforcementAction.objects.create(decision=decision, kind=action.kind, reverses=action)
         audit.record(
             actor=actor,
