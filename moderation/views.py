@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from hubmod.actors import Actor
 from hubmod.errors import ApplicationError
@@ -58,6 +59,10 @@ def notice(request, token: str):
             "form": form,
             "counter_form": counter_form if decision.case.category == "copyright" else None,
             "appeals": appeals,
+            # Nothing to appeal while an appeal is open, or once one has overturned the decision.
+            "can_appeal": decision.outcome == "actioned"
+            and decision.appeal_deadline > timezone.now()
+            and not appeals.filter(state__in=["submitted", "in_review", "overturned"]).exists(),
             "actions": [a for a in decision.actions.all() if not a.is_reversal],
         },
         status=400 if request.method == "POST" else 200,

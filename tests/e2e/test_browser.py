@@ -200,3 +200,62 @@ def test_a_moderator_filters_the_queue_opens_a_case_and_decides_on_a_license_cla
     assert f"clause {clause.ref}" in page.content()
     receiver.wait_for(lambda d: d.payload["action"] == "delist", timeout=10)
     receiver.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_uploader_appeals_from_the_notice_and_a_reviewer_overturns_it(page, settings, mailoutbox):
+    import re
+
+    from devtools.hub_receiver import HubReceiver
+    from hub.models import Repository
+    from hubmod.actors import Actor
+    from moderation.seed import seed
+    from moderation.services.cases import case_claim, case_for_report
+    from moderation.services.decisions import Ground, case_decide
+    from tests.factories import AccountFactory, appeal_reviewer
+
+    seed()
+    receiver = HubReceiver(secret="whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=").start()
+    settings.HUB_WEBHOOK_URL, settings.HUB_WEBHOOK_SECRET = receiver.url, receiver.secret
+    AccountFactory(handle="uma", email="uma@example.org")
+    repo = RepositoryFactory(owner__handle="uma", name="voice-demo")
+    case = case_for_report(repository=repo, account=None, category="other").case
+    decider = Actor.staff(moderator())
+    case_claim(case_id=case.pk, actor=decider)
+    case_decide(case_id=case.pk, actor=decider, actions=["delist"], ground=Ground(policy_section="harmful-use"),
+                intent="deliberate", statement="The demo clones a named journalist's voice.")  # fmt: skip
+    receiver.wait_for(lambda d: d.payload["type"] == "enforcement.apply", timeout=10)
+    mail = next(m for m in mailoutbox if m.to == ["uma@example.org"])
+    notice_path = re.search(r"https?://[^/]+(/notices/\S+/)", mail.body).group(1)
+    reviewer = appeal_reviewer(username="rosa")
+    reviewer.set_password("a long reviewer password")
+    reviewer.save()
+
+    # The uploader follows the link in the e-mail and appeals; no account needed.
+    page.goto(notice_path)
+    assert page.get_by_text("The demo clones a named journalist's voice.").is_visible()
+    page.get_by_label("Why the decision is wrong").fill("I am that journalist; the voice is my own.")
+    page.get_by_role("button", name="Send appeal").click()
+    assert page.get_by_test_id("appeal-state").inner_text().endswith("Submitted")
+
+    # A reviewer who took no part overturns it from the console.
+    page.goto("/console/login/")
+    page.get_by_label("Username").fill("rosa")
+    page.get_by_label("Password").fill("a long reviewer password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Appeals").click()
+    page.get_by_role("link", name=re.compile(r"^#\d+$")).first.click()
+    page.get_by_label("Overturn it").check()
+    page.get_by_label("Reasons").fill("The uploader is the journalist; consent is given.")
+    page.get_by_role("button", name="Decide the appeal").click()
+    page.get_by_text("overturned").first.wait_for()
+
+    receiver.wait_for(lambda d: d.payload["type"] == "enforcement.revert", timeout=10)
+    assert Repository.objects.get(pk=repo.pk).visibility == "listed"
+    page.goto(notice_path)
+    assert "Overturned" in page.get_by_test_id("appeal-state").inner_text()
+    assert page.get_by_text("consent is given").is_visible()
+    assert page.get_by_role("button", name="Send appeal").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "notice-overturned.png", full_page=True)
+    receiver.stop()
