@@ -7,19 +7,60 @@ transaction. Services call it; nothing else calls a transition method.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
 from django.db.models.query import QuerySet
+from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from hubmod.actors import Actor
-from hubmod.audit.models import AuditEvent
+from hubmod.audit.models import AuditChainHead, AuditEvent
 from hubmod.errors import Conflict, Forbidden, IllegalTransition
 
 
-def record(*, actor: Actor, verb: str, target: models.Model, data: dict[str, Any] | None = None) -> AuditEvent:
-    return AuditEvent.objects.create(
+def event_hash(event: AuditEvent) -> str:
+    """sha256 over the previous hash and the event's content, in a canonical form."""
+    content = json.dumps(
+        [
+            event.seq,
+            event.prev_hash,
+            event.created_at.isoformat(),
+            event.actor_kind,
+            event.actor_label,
+            event.verb,
+            event.target_type,
+            event.target_id,
+            event.target_label,
+            event.data,
+        ],
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _chained(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Give unsaved events their place in the chain. Locks the chain head until commit, so
+    concurrent writers chain in the order they commit."""
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    now = timezone.now()
+    for event in events:
+        event.created_at = now
+        event.seq = head.seq + 1
+        event.prev_hash = head.hash
+        event.hash = event_hash(event)
+        head.seq, head.hash = event.seq, event.hash
+    head.save(update_fields=["seq", "hash"])
+    return events
+
+
+def _event(actor: Actor, verb: str, target: models.Model, data: dict[str, Any] | None) -> AuditEvent:
+    return AuditEvent(
         actor_kind=actor.kind,
         actor_label=actor.label[:200],
         actor_user_id=actor.user_id,
@@ -27,30 +68,56 @@ def record(*, actor: Actor, verb: str, target: models.Model, data: dict[str, Any
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         target_label=str(target)[:300],
-        data=data or {},
+        data=json.loads(json.dumps(data or {}, default=str)),
     )
 
 
+@transaction.atomic
+def record(*, actor: Actor, verb: str, target: models.Model, data: dict[str, Any] | None = None) -> AuditEvent:
+    [event] = _chained([_event(actor, verb, target, data)])
+    event.save()
+    return event
+
+
+@transaction.atomic
 def record_many(*, actor: Actor, verb: str, targets: list[models.Model], data: dict[str, Any] | None = None) -> int:
     """One event per target, inserted in one statement: for fan-out such as lineage follow-up."""
-    events = AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor_kind=actor.kind,
-            actor_label=actor.label[:200],
-            actor_user_id=actor.user_id,
-            verb=verb,
-            target_type=target._meta.label_lower,
-            target_id=str(target.pk),
-            target_label=str(target)[:300],
-            data=data or {},
-        )
-        for target in targets
-    )
+    if not targets:
+        return 0
+    events = AuditEvent.objects.bulk_create(_chained([_event(actor, verb, t, data) for t in targets]))
     return len(events)
 
 
+@dataclass(frozen=True)
+class ChainCheck:
+    checked: int
+    broken_seq: int | None = None
+    problem: str = ""
+
+
+def verify_chain(*, chunk: int = 5000) -> ChainCheck:
+    """Walk the whole chain in order; name the first event whose link or content does not hold."""
+    previous_hash, expected_seq, checked = "0" * 64, 1, 0
+    events = AuditEvent.objects.order_by("seq").only(
+        "seq", "prev_hash", "hash", "created_at", "actor_kind", "actor_label", "verb", "target_type", "target_id",
+        "target_label", "data",
+    )  # fmt: skip
+    for event in events.iterator(chunk_size=chunk):
+        if event.seq != expected_seq:
+            return ChainCheck(checked, event.seq, f"expected event {expected_seq} next, found {event.seq}")
+        if event.prev_hash != previous_hash:
+            return ChainCheck(checked, event.seq, "its link to the previous event does not match")
+        if event.hash != event_hash(event):
+            return ChainCheck(checked, event.seq, "its content does not match its hash")
+        previous_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    unchained = AuditEvent.objects.filter(seq__isnull=True).order_by("id").first()
+    if unchained is not None:
+        return ChainCheck(checked, None, f"event id {unchained.pk} is outside the chain")
+    return ChainCheck(checked)
+
+
 def trail(target: models.Model) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+    return AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).order_by("seq")
 
 
 def _field_values(instance: models.Model) -> dict[str, Any]:

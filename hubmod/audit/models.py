@@ -3,17 +3,21 @@ from django.db import models
 
 
 class AuditEvent(models.Model):
-    """One append-only line of the audit log.
+    """One append-only line of the audit log, chained to the one before by its hash.
 
     Actor and target are kept as readable snapshots so the trail still reads right after the
-    user is renamed or the target is gone; the foreign key to the user never cascades.
+    user is renamed or the target is gone; a user with audit events cannot be deleted (deactivate
+    them), and on PostgreSQL a trigger refuses any UPDATE or DELETE of this table.
     """
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    seq = models.BigIntegerField(unique=True, null=True, help_text="Position in the hash chain.")
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(db_index=True)
     actor_kind = models.CharField(max_length=16)
     actor_label = models.CharField(max_length=200)
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     verb = models.CharField(max_length=64)
     target_type = models.CharField(max_length=64)
@@ -22,7 +26,7 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["seq"]
         indexes = [models.Index(fields=["target_type", "target_id", "id"], name="audit_target_idx")]
 
     def __str__(self) -> str:
@@ -35,3 +39,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit events are append-only.")
+
+
+class AuditChainHead(models.Model):
+    """The last link of the chain: writers lock it, so events are chained in commit order."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit chain at {self.seq}"
