@@ -14,6 +14,7 @@ from moderation.api import appeals as appeals_api
 from moderation.api import cases as cases_api
 from moderation.api import decisions as decisions_api
 from moderation.api import enforcement as enforcement_api
+from moderation.api import transparency as transparency_api
 from reports import api as reports_api
 from reports import views as reports_views
 
@@ -51,6 +52,12 @@ api_v1 = [
     path("appeals", appeals_api.AppealCreateApi.as_view(), name="api-appeals"),
     path("appeals/<int:appeal_id>/decide", appeals_api.AppealDecideApi.as_view(), name="api-appeal-decide"),
     path("appeals/<int:appeal_id>/court-action", appeals_api.CourtActionApi.as_view(), name="api-appeal-court-action"),
+    path("transparency/summary", transparency_api.TransparencySummaryApi.as_view(), name="api-transparency-summary"),
+    path(
+        "transparency/statements-of-reasons",
+        transparency_api.StatementsOfReasonsApi.as_view(),
+        name="api-statements-of-reasons",
+    ),
     path("licenses", licenses_api.LicenseListApi.as_view(), name="api-licenses"),
     path("licenses/<str:key>", licenses_api.LicenseDetailApi.as_view(), name="api-license"),
     path("licenses/<str:key>/history", licenses_api.LicenseHistoryApi.as_view(), name="api-license-history"),

@@ -1,0 +1,65 @@
+"""Public transparency endpoints: the summary of a period and its statements of reasons."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hubmod.api import validated
+from moderation.transparency.statements import statements_between
+from moderation.transparency.summary import transparency_summary
+
+MAX_PERIOD_DAYS = 3 * 366
+
+
+class PeriodSerializer(serializers.Serializer):
+    # `from` is a keyword in Python, so the fields are renamed on the way in.
+    start = serializers.DateField(required=False, source="from")
+    end = serializers.DateField(required=False, source="to")
+
+    def to_internal_value(self, data):
+        return super().to_internal_value({"start": data.get("from"), "end": data.get("to")} if data else {})
+
+    def validate(self, attrs):
+        end = attrs.get("to") or timezone.now().date()
+        start = attrs.get("from") or end - timedelta(days=29)
+        if start > end:
+            raise serializers.ValidationError({"from": ["The period starts after it ends."]})
+        if (end - start).days > MAX_PERIOD_DAYS:
+            raise serializers.ValidationError({"from": [f"Ask for at most {MAX_PERIOD_DAYS} days at a time."]})
+        return {"start": start, "end": end}
+
+
+def _period(request) -> tuple[date, date]:
+    params = {k: v for k, v in request.query_params.items() if k in ("from", "to") and v}
+    period = validated(PeriodSerializer, params)
+    return period["start"], period["end"]
+
+
+PERIOD_PARAMETERS = [
+    OpenApiParameter("from", str, description="YYYY-MM-DD, default 30 days before `to`"),
+    OpenApiParameter("to", str, description="YYYY-MM-DD, default today"),
+]
+
+
+class TransparencySummaryApi(APIView):
+    authentication_classes: list = []
+
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: dict})
+    def get(self, request):
+        start, end = _period(request)
+        return Response(transparency_summary(start=start, end=end))
+
+
+class StatementsOfReasonsApi(APIView):
+    authentication_classes: list = []
+
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: dict})
+    def get(self, request):
+        start, end = _period(request)
+        return Response(list(statements_between(start=start, end=end)))
