@@ -1,8 +1,12 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from health_check.views import HealthCheckView
 
 from hub import api as hub_api
 from hubmod import schema  # noqa: F401 - registers the Bearer key scheme with drf-spectacular
@@ -67,7 +71,14 @@ api_v1 = [
     ),
 ]
 
+HEALTH_CHECKS = ["health_check.checks.Database", "health_check.checks.Cache", "health_check.checks.Storage"]
+if settings.REDIS_URL:
+    # The broker and a live worker answering a ping: the worker heartbeat.
+    HEALTH_CHECKS.append(("health_check.contrib.celery.Ping", {"timeout": timedelta(seconds=3)}))
+
 urlpatterns = [
+    path("health/", HealthCheckView.as_view(checks=HEALTH_CHECKS), name="health"),
+    path("", include("django_prometheus.urls")),
     path("", RedirectView.as_view(pattern_name="report-start", permanent=False)),
     path("api/v1/", include(api_v1)),
     path("licenses/", licenses_views.catalogue, name="license-catalogue"),

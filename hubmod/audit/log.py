@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+import structlog
+from django.db import IntegrityError, models, transaction
 from django.db.models.query import QuerySet
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -20,6 +21,8 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from hubmod.actors import Actor
 from hubmod.audit.models import AuditChainHead, AuditEvent
 from hubmod.errors import Conflict, Forbidden, IllegalTransition
+
+logger = structlog.get_logger("hubmod.audit")
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -47,7 +50,7 @@ def event_hash(event: AuditEvent) -> str:
 def _chained(events: list[AuditEvent]) -> list[AuditEvent]:
     """Give unsaved events their place in the chain. Locks the chain head until commit, so
     concurrent writers chain in the order they commit."""
-    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first() or _head_restored()
     now = timezone.now()
     for event in events:
         event.created_at = now
@@ -57,6 +60,17 @@ def _chained(events: list[AuditEvent]) -> list[AuditEvent]:
         head.seq, head.hash = event.seq, event.hash
     head.save(update_fields=["seq", "hash"])
     return events
+
+
+def _head_restored() -> AuditChainHead:
+    """The head row, recreated from the last event if it is missing (an emptied test database)."""
+    last = AuditEvent.objects.order_by("-seq").first()
+    try:
+        with transaction.atomic():
+            AuditChainHead.objects.create(pk=1, seq=last.seq if last else 0, hash=last.hash if last else "0" * 64)
+    except IntegrityError:
+        pass  # another writer restored it first
+    return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
 def _event(actor: Actor, verb: str, target: models.Model, data: dict[str, Any] | None) -> AuditEvent:
@@ -76,6 +90,7 @@ def _event(actor: Actor, verb: str, target: models.Model, data: dict[str, Any] |
 def record(*, actor: Actor, verb: str, target: models.Model, data: dict[str, Any] | None = None) -> AuditEvent:
     [event] = _chained([_event(actor, verb, target, data)])
     event.save()
+    logger.info("audit", verb=verb, target_type=event.target_type, target_id=event.target_id, seq=event.seq)
     return event
 
 

@@ -153,3 +153,10 @@ def test_report_to_delisting_to_appeal_to_relisting(real_parts, integration_hub,
         "enforcementaction.mark_reverted",
         "repository.reinstate",
     } <= verbs
+
+
+def test_health_is_green_with_a_live_worker(real_parts):
+    body = httpx.get(f"{real_parts}/health/?format=json", timeout=30).json()
+
+    assert body
+    assert all(result == "OK" for result in body.values()), body
