@@ -19,6 +19,7 @@ from moderation.api import cases as cases_api
 from moderation.api import decisions as decisions_api
 from moderation.api import enforcement as enforcement_api
 from moderation.api import transparency as transparency_api
+from moderation.transparency import views as transparency_views
 from reports import api as reports_api
 from reports import views as reports_views
 
@@ -82,6 +83,12 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="report-start", permanent=False)),
     path("api/v1/", include(api_v1)),
     path("licenses/", licenses_views.catalogue, name="license-catalogue"),
+    path("transparency/", transparency_views.transparency, name="transparency"),
+    path(
+        "transparency/summary.<str:fmt>",
+        transparency_views.transparency_download,
+        name="transparency-download",
+    ),
     path("report/", reports_views.report_start, name="report-start"),
     path("report/<slug:category>/", reports_views.report_new, name="report-new"),
     path("reports/<int:report_id>/status", reports_views.report_status_page, name="report-status"),

@@ -118,3 +118,19 @@ def test_no_personal_data_in_any_transparency_output(known_set):
                                     {"from": "2000-01-01", "to": "2026-01-01"}])  # fmt: skip
 def test_a_bad_period_is_400(params):
     assert APIClient().get("/api/v1/transparency/summary", params).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_public_page_and_its_downloads(known_set, client):
+    today = timezone.now().date().isoformat()
+
+    page = client.get("/transparency/", {"start": today, "end": today}).content.decode()
+    as_csv = client.get("/transparency/summary.csv", {"start": today, "end": today}).content.decode()
+    as_json = client.get("/transparency/summary.json", {"start": today, "end": today}).json()
+
+    assert "Reports by category" in page
+    assert 'aria-label="1 reports"' in page or 'aria-label="2 reports"' in page
+    assert "decisions.total,5" in as_csv
+    assert as_json["decisions"]["total"] == 5
+    assert client.get("/transparency/summary.xml").status_code == 404
+    assert IDENTITY["email"] not in page + as_csv

@@ -91,3 +91,30 @@ def _counts(queryset, field: str) -> dict[str, int]:
 def _reports_between(since, until):
     # Through the relation: moderation never imports intake (DESIGN.md).
     return Case.reports.rel.related_model.objects.filter(created_at__gte=since, created_at__lt=until)
+
+
+def reports_per_month(*, start: date, end: date) -> list[dict]:
+    """Reports per category per calendar month: [{"month": "2026-11", "category": ..., "count": n}]."""
+    from django.db.models.functions import TruncMonth
+
+    since, until = _bounds(start, end)
+    rows = (
+        _reports_between(since, until)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month", "category")
+        .annotate(n=Count("pk"))
+        .order_by("month", "category")
+    )
+    return [{"month": row["month"].strftime("%Y-%m"), "category": row["category"], "count": row["n"]} for row in rows]
+
+
+def flatten(summary: dict, prefix: str = "") -> list[tuple[str, object]]:
+    """The summary as (dotted.key, value) rows, for a CSV download."""
+    rows = []
+    for key, value in summary.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows += flatten(value, f"{name}.")
+        else:
+            rows.append((name, value))
+    return rows

@@ -259,3 +259,30 @@ def test_an_uploader_appeals_from_the_notice_and_a_reviewer_overturns_it(page, s
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "notice-overturned.png", full_page=True)
     receiver.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_transparency_page_shows_the_figures_as_charts(page):
+    from moderation.seed import seed
+    from moderation.services.cases import case_for_report
+
+    seed()
+    for category in ("spam", "spam", "copyright", "malicious_code"):
+        case_for_report(repository=RepositoryFactory(), account=None, category=category)
+    from moderation.models import Case
+    from reports.models import Report
+
+    for case in Case.objects.all():
+        Report.objects.create(case=case, category=case.category, source="api", subject_type="repository",
+                              subject_ref=case.repository.full_name, details={}, receipt_digest="x")  # fmt: skip
+
+    page.goto("/report/")
+    page.get_by_role("link", name="Transparency").click()
+
+    page.get_by_role("heading", name="Transparency report").wait_for()
+    assert page.get_by_test_id("reports-total").inner_text() == "4"
+    chart = page.get_by_role("region", name="Reports by category")
+    assert chart.get_by_role("img", name="2 reports").is_visible()
+    assert page.get_by_role("link", name="CSV").get_attribute("href").startswith("/transparency/summary.csv")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "transparency.png", full_page=True)
