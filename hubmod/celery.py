@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
         "task": "moderation.cases_escalate_overdue",
         "schedule": 300.0,
     },
+    "statements-of-reasons-submit": {
+        "task": "moderation.statements_submit",
+        "schedule": 600.0,
+    },
     "counter-notices-restore": {
         "task": "moderation.counter_notices_restore",
         "schedule": 3600.0,

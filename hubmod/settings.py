@@ -196,6 +196,10 @@ ENFORCEMENT_RETRY_BASE_SECONDS = env.float("ENFORCEMENT_RETRY_BASE_SECONDS", def
 ENFORCEMENT_SWEEP_AFTER_SECONDS = env.int("ENFORCEMENT_SWEEP_AFTER_SECONDS", default=120)
 APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=182)
 APPEAL_SLA_DAYS = env.int("APPEAL_SLA_DAYS", default=7)
+# Statements of reasons to the DSA Transparency Database (Art. 24(5)): off unless configured.
+DSA_TDB_ENABLED = env.bool("DSA_TDB_ENABLED", default=False)
+DSA_TDB_URL = env.str("DSA_TDB_URL", default="https://transparency.dsa.ec.europa.eu/api/v1")
+DSA_TDB_TOKEN = env.str("DSA_TDB_TOKEN", default="")
 
 # --- E-mail ----------------------------------------------------------------------------------
 if "EMAIL_URL" in env:

@@ -591,3 +591,18 @@ class NoticeTemplate(TimestampedModel):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class StatementSubmission(TimestampedModel):
+    """A statement of reasons sent to the DSA Transparency Database, with what it answered."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="tdb_submission")
+    puid = models.CharField(max_length=500, unique=True)
+    tdb_uuid = models.CharField(max_length=64, blank=True)
+    permalink = models.URLField(max_length=500, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.puid} ({'submitted' if self.submitted_at else 'waiting'})"

@@ -76,3 +76,19 @@ def test_a_chain_of_100000_events_verifies(capsys):
     assert f"{AuditEvent.objects.count()} events verified" in output
     with capsys.disabled():
         print(f"\nverify_audit_log: {AuditEvent.objects.count()} events in {seconds:.2f} s")
+
+
+@pytest.mark.django_db
+def test_auditors_export_an_objects_trail_with_its_hashes():
+    repo = RepositoryFactory()
+    for verb in ("a", "b"):
+        audit.record(actor=SYSTEM, verb=verb, target=repo)
+    out = StringIO()
+
+    call_command("export_audit_log", "--target", f"hub.repository:{repo.pk}", stdout=out)
+
+    import json
+
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["verb"] for r in rows] == ["a", "b"]
+    assert rows[1]["prev_hash"] == rows[0]["hash"]
