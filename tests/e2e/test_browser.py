@@ -13,8 +13,10 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One browser for this module; closed after it, since Playwright's sync API keeps an event
+    loop in this thread while it runs, which async Django views elsewhere must not meet."""
     if not shutil.which(CHROMIUM):
         pytest.skip(f"No chromium at {CHROMIUM}: install Debian's chromium package (make test does it as root).")
     from playwright.sync_api import sync_playwright
