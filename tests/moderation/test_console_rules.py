@@ -13,23 +13,7 @@ from moderation.services.cases import cases_escalate_overdue
 from reports.models import Report
 from tests.conftest import api_for
 from tests.factories import AccountFactory, RepositoryFactory, appeal_reviewer, moderator
-from tests.reports.samples import complete_details
-
-
-def file(repo, category="other", **subject):
-    return APIClient().post(
-        "/api/v1/reports",
-        {"subject": {"type": "repository", "id": repo.full_name, **subject}, "category": category,
-         "details": complete_details(category)},
-        format="json",
-    ).json()  # fmt: skip
-
-
-def decide(client, case_id, **body):
-    client.post(f"/api/v1/cases/{case_id}/claim")
-    payload = {"actions": ["delist"], "ground": {"policy_section": "harmful-use"}, "intent": "deliberate",
-               "statement": "Facts and reasons.", **body}  # fmt: skip
-    return client.post(f"/api/v1/cases/{case_id}/decide", payload, format="json")
+from tests.flows import decide, file
 
 
 @pytest.mark.django_db

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from hub.models import BaseModelLink, Repository
 from moderation.models import AutomationBreaker, Case, Decision, EnforcementAction, NoticeTemplate, Strike
@@ -16,23 +15,7 @@ from moderation.services.lineage import lineage_open_cases
 from reports.models import HashList, KnownHash
 from tests.conftest import api_for
 from tests.factories import AccountFactory, RepositoryFactory, hub_admin, moderator
-from tests.reports.samples import complete_details
-
-
-def file(repo, category="other", **subject):
-    return APIClient().post(
-        "/api/v1/reports",
-        {"subject": {"type": "repository", "id": repo.full_name, **subject}, "category": category,
-         "details": complete_details(category)},
-        format="json",
-    ).json()  # fmt: skip
-
-
-def decide(client, case_id, **body):
-    client.post(f"/api/v1/cases/{case_id}/claim")
-    payload = {"actions": ["delist"], "ground": {"policy_section": "harmful-use"}, "intent": "deliberate",
-               "statement": "The demo impersonates a named journalist.", **body}  # fmt: skip
-    return client.post(f"/api/v1/cases/{case_id}/decide", payload, format="json")
+from tests.flows import decide, file
 
 
 @pytest.mark.django_db(transaction=True)
