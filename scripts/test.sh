@@ -42,6 +42,9 @@ if [ $status -ne 0 ]; then
   skipped+=("PostgreSQL and Redis: $services; everything ran on SQLite with the embedded broker")
 fi
 
+# WhiteNoise serves from STATIC_ROOT; an absent one is a warning in every request of the suite.
+.venv/bin/python manage.py collectstatic --no-input -v0 || exit 1
+
 export CELERY_QUEUE="hubmod-test-$$"
 export CONN_MAX_AGE=0
 embedded_broker="sqla+sqlite:///$PWD/celery-broker-test.sqlite3"
