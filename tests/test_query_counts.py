@@ -1,0 +1,67 @@
+"""Query counts pinned for the hot paths, so an N+1 or an extra round trip fails a test here
+rather than a benchmark later. The counts do not grow with the data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from moderation.services.cases import case_for_report
+from reports.models import Report
+from tests.conftest import api_for
+from tests.factories import RepositoryFactory, moderator
+
+
+def queries(call) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = call()
+    assert response.status_code < 400, response.content[:300]
+    return len(captured)
+
+
+def file_other(repo):
+    return APIClient().post(
+        "/api/v1/reports",
+        {"subject": {"type": "repository", "id": repo.full_name}, "category": "other", "details": {"explanation": "x"}},
+        format="json",
+    )
+
+
+@pytest.mark.django_db
+def test_filing_a_report_takes_a_fixed_number_of_queries(seeded):
+    repo = RepositoryFactory()
+    first = queries(lambda: file_other(repo))  # opens the case
+    joining = queries(lambda: file_other(repo))  # joins it (and checks for a surge)
+
+    # Savepoints included: in a request the outer atomic block is a plain BEGIN/COMMIT.
+    assert first <= 20
+    assert joining <= 13
+
+
+@pytest.mark.django_db
+def test_the_queue_page_costs_the_same_for_5_or_50_cases(seeded):
+    client = api_for(moderator())
+    for _ in range(5):
+        case_for_report(repository=RepositoryFactory(), account=None, category="spam")
+    small = queries(lambda: client.get("/api/v1/cases"))
+    for _ in range(45):
+        case_for_report(repository=RepositoryFactory(), account=None, category="spam")
+    large = queries(lambda: client.get("/api/v1/cases"))
+
+    assert small == large
+    assert large <= 6
+
+
+@pytest.mark.django_db
+def test_the_case_page_costs_the_same_for_1_or_10_reports(seeded):
+    client = api_for(moderator())
+    repo = RepositoryFactory()
+    case_id = file_other(repo).json()["case_id"]
+    one = queries(lambda: client.get(f"/api/v1/cases/{case_id}"))
+    for _ in range(9):
+        file_other(repo)
+    ten = queries(lambda: client.get(f"/api/v1/cases/{case_id}"))
+
+    assert Report.objects.count() == 10
+    assert one == ten
+    assert ten <= 30
