@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 
 from hub.models import Repository
 
@@ -15,10 +15,6 @@ def repository_get(*, full_name: str) -> Repository | None:
         .annotate(open_cases=Count("cases", filter=~Q(cases__state="resolved")))
         .first()
     )
-
-
-def repositories_with_file_hashes(*, sha256s: list[str]) -> QuerySet[Repository]:
-    return Repository.objects.filter(files__sha256__in=sha256s).distinct()
 
 
 LINEAGE_MAX_DEPTH = 32

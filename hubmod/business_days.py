@@ -21,14 +21,3 @@ def add_business_days(start: datetime, days: int) -> datetime:
         if is_business_day(moment.date()):
             remaining -= 1
     return moment
-
-
-def business_days_between(start: datetime, end: datetime) -> int:
-    """How many business days have fully passed from `start` to `end`."""
-    count, day = 0, start
-    while True:
-        day += timedelta(days=1)
-        if day > end:
-            return count
-        if is_business_day(day.date()):
-            count += 1
