@@ -1,8 +1,11 @@
 """The hub's repositories and accounts as hubmod knows them: synced in by the hub, changed by
 enforcement only when the hub acknowledges it."""
 
+import uuid
+
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.crypto import get_random_string
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from rest_framework_api_key.crypto import KeyGenerator
@@ -27,6 +30,8 @@ class Account(ConcurrentTransitionMixin, TimestampedModel):
     display_name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     standing = FSMField(default=Standing.ACTIVE, choices=Standing.choices, protected=True)
+    # The account's language as the hub knows it (a BCP 47 tag such as "de"); notices use it.
+    language = models.CharField(max_length=16, blank=True)
 
     class Meta:
         permissions = [("change_standing", "Change an account's standing (enforcement only)")]
@@ -57,6 +62,15 @@ class Account(ConcurrentTransitionMixin, TimestampedModel):
         pass
 
 
+class ReviewStatus(models.TextChoices):
+    """Whether the hub may list a repository's head revision, as far as review is concerned."""
+
+    NOT_REQUIRED = "not_required"
+    PENDING = "pending"
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+
+
 class Repository(ConcurrentTransitionMixin, TimestampedModel):
     class Kind(models.TextChoices):
         MODEL = "model"
@@ -79,6 +93,13 @@ class Repository(ConcurrentTransitionMixin, TimestampedModel):
     card = models.TextField(blank=True)
     visibility = FSMField(default=Visibility.LISTED, choices=Visibility.choices, protected=True)
     gated = models.BooleanField(default=False)
+    # What the uploader declares the model can do (e.g. "bio", "cyber-offense"); review criteria match on them.
+    capability_tags = models.JSONField(default=list, blank=True)
+    # The hub asks for a review before listing, whatever the criteria say.
+    review_requested = models.BooleanField(default=False)
+    # Mirrors of what proactive review decided, so the hub reads them with the repository.
+    review_status = models.CharField(max_length=24, choices=ReviewStatus.choices, default=ReviewStatus.NOT_REQUIRED)
+    release_stage = models.CharField(max_length=32, blank=True, help_text="Blank: not under a staged release.")
 
     class Meta:
         verbose_name_plural = "repositories"
@@ -181,3 +202,58 @@ class HubKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = "hub integration key"
         verbose_name_plural = "hub integration keys"
+
+
+class HubEvent(ConcurrentTransitionMixin, TimestampedModel):
+    """A signed webhook other than enforcement (a review outcome, a release stage change).
+
+    An outbox row: written in the transaction that caused it, delivered after commit with a
+    `webhook-id` that never changes, so a hub that sees a retry applies it once.
+    """
+
+    class Type(models.TextChoices):
+        REVIEW_COMPLETED = "review.completed"
+        RELEASE_STAGE_CHANGED = "release.stage_changed"
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        DELIVERED = "delivered"
+        FAILED = "failed"
+
+    type = models.CharField(max_length=32, choices=Type.choices)
+    repository = models.ForeignKey(Repository, on_delete=models.PROTECT, related_name="hub_events")
+    payload = models.JSONField()
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    state = FSMField(default=State.PENDING, choices=State.choices, protected=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["next_attempt_at"], condition=Q(state="pending"), name="hub_event_pending_idx")]
+        permissions = [
+            ("deliver_hubevent", "Record the hub's answer to an event (system only)"),
+            ("retry_hubevent", "Retry a failed hub event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} for {self.repository_id} ({self.state})"
+
+    @transition(field=state, source=State.PENDING, target=State.DELIVERED, permission="hub.deliver_hubevent")
+    def mark_delivered(self, *, at, attempts: int) -> None:
+        self.delivered_at = at
+        self.attempts = attempts
+        self.last_error = ""
+        self.next_attempt_at = None
+
+    @transition(field=state, source=State.PENDING, target=State.FAILED, permission="hub.deliver_hubevent")
+    def mark_failed(self, *, error: str, attempts: int) -> None:
+        self.last_error = error
+        self.attempts = attempts
+        self.next_attempt_at = None
+
+    @transition(field=state, source=State.FAILED, target=State.PENDING, permission="hub.retry_hubevent")
+    def retry(self, *, at) -> None:
+        self.attempts = 0
+        self.next_attempt_at = at
