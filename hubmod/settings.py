@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "hub",
     "licenses",
     "moderation",
+    "review",
+    "referrals",
+    "policycenter",
     "reports",
 ]
 

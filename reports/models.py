@@ -54,6 +54,8 @@ class Report(TimestampedModel):
     reporter_key = models.CharField(max_length=64, db_index=True, default="")
     # sha256 of the receipt; the receipt itself is shown once and e-mailed, never stored.
     receipt_digest = models.CharField(max_length=64)
+    # The language the reporter used (their browser's preference); the outcome notice follows it.
+    language = models.CharField(max_length=16, blank=True)
 
     class Meta:
         constraints = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PolicyCenterConfig(AppConfig):
+    name = "policycenter"
+    verbose_name = "Public policy center"
