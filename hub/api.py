@@ -23,6 +23,12 @@ class AccountSyncApi(APIView):
     class InputSerializer(serializers.Serializer):
         display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
         email = serializers.EmailField(required=False, allow_blank=True)
+        language = serializers.CharField(
+            max_length=16,
+            required=False,
+            allow_blank=True,
+            help_text="The account's language, a BCP 47 tag such as 'de'. Notices use it; English when unsupported.",
+        )
 
     class OutputSerializer(serializers.ModelSerializer):
         class Meta:
@@ -58,7 +64,22 @@ class RepositoryOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Repository
-        fields = ["owner", "name", "kind", "revision", "license", "card", "visibility", "gated", "base_models", "files"]
+        fields = [
+            "owner",
+            "name",
+            "kind",
+            "revision",
+            "license",
+            "card",
+            "visibility",
+            "gated",
+            "base_models",
+            "files",
+            "capability_tags",
+            "review_requested",
+            "review_status",
+            "release_stage",
+        ]
 
     def get_base_models(self, repository) -> list[dict]:
         return [{"repo_id": link.base_full_name, "relation": link.relation} for link in repository.base_links.all()]
@@ -85,6 +106,18 @@ class RepositoryApi(APIView):
         base_models = BaseModelSerializer(many=True, required=False, max_length=1000)
         files = FileSerializer(many=True, required=False, max_length=100_000)
         card = serializers.CharField(required=False, allow_blank=True, max_length=200_000, trim_whitespace=False)
+        capability_tags = serializers.ListField(
+            child=serializers.RegexField(
+                r"^[a-z0-9][a-z0-9._-]{0,63}$",
+                error_messages={"invalid": "Use lowercase letters, digits, '.', '_' or '-', at most 64."},
+            ),
+            required=False,
+            max_length=50,
+            help_text="What the uploader declares the model can do; pre-publication review criteria match on them.",
+        )
+        review_requested = serializers.BooleanField(
+            required=False, help_text="Ask for a pre-publication review whatever the criteria say."
+        )
 
         def validate_files(self, files):
             paths = [f["path"] for f in files]
@@ -111,6 +144,8 @@ class RepositoryApi(APIView):
             if "base_models" in data
             else None,
             files=[FileRef(**f) for f in data["files"]] if "files" in data else None,
+            capability_tags=sorted(set(data["capability_tags"])) if "capability_tags" in data else None,
+            review_requested=data.get("review_requested"),
         )
         repository = repository_get(full_name=repository.full_name)
         return Response(

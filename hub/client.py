@@ -12,12 +12,18 @@ import base64
 import hashlib
 import hmac
 import json
+import random
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import Enum
 
 import httpx
 from django.conf import settings
+from django.utils import timezone
+
+from hubmod.actors import SYSTEM
+from hubmod.audit import log as audit
 
 
 class Delivery(Enum):
@@ -30,6 +36,15 @@ class Delivery(Enum):
 class DeliveryResult:
     outcome: Delivery
     detail: str = ""
+
+
+RETRY_CAP_SECONDS = 3600
+
+
+def retry_delay(attempt: int) -> float:
+    """Seconds before delivery attempt `attempt + 1`: exponential, capped, with jitter."""
+    base = settings.ENFORCEMENT_RETRY_BASE_SECONDS
+    return min(RETRY_CAP_SECONDS, base * 2 ** (attempt - 1)) + random.uniform(0, base)
 
 
 def _secret_bytes(secret: str) -> bytes:
@@ -75,3 +90,24 @@ class HubClient:
         if response.status_code == 429 or response.status_code >= 500:
             return DeliveryResult(Delivery.RETRY, detail)
         return DeliveryResult(Delivery.REJECTED, detail)
+
+
+def delivery_record(row, result: DeliveryResult, *, delivered: str) -> float | None:
+    """Record one delivery attempt on an outbox row (an enforcement action, a hub event) the
+    caller has locked: transition `delivered` on a 2xx, fail it when the hub refuses or attempts
+    run out, else schedule the next attempt. Returns the seconds to wait, or None when done."""
+    attempts = row.attempts + 1
+    if result.outcome is Delivery.DELIVERED:
+        audit.transition(
+            row, delivered, actor=SYSTEM, at=timezone.now(), attempts=attempts, data={"hub": result.detail}
+        )
+        return None
+    if result.outcome is Delivery.REJECTED or attempts >= settings.ENFORCEMENT_MAX_ATTEMPTS:
+        audit.transition(row, "mark_failed", actor=SYSTEM, error=result.detail, attempts=attempts)
+        return None
+    delay = retry_delay(attempts)
+    row.attempts = attempts
+    row.last_error = result.detail
+    row.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+    row.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])
+    return delay

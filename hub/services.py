@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django_fsm import can_proceed
 
 from hub.models import Account, BaseModelLink, Repository, RepositoryFile
@@ -28,11 +31,16 @@ class FileRef:
 
 @transaction.atomic
 def account_sync(
-    *, actor: Actor, handle: str, display_name: str | None = None, email: str | None = None
+    *,
+    actor: Actor,
+    handle: str,
+    display_name: str | None = None,
+    email: str | None = None,
+    language: str | None = None,
 ) -> tuple[Account, bool]:
     account, created = Account.objects.select_for_update().get_or_create(handle=handle)
     changed = {}
-    for field, value in (("display_name", display_name), ("email", email)):
+    for field, value in (("display_name", display_name), ("email", email), ("language", language)):
         if value is not None and getattr(account, field) != value:
             setattr(account, field, value)
             changed[field] = value
@@ -60,15 +68,30 @@ def repository_sync(
     card: str | None = None,
     base_models: list[BaseModelRef] | None = None,
     files: list[FileRef] | None = None,
+    capability_tags: list[str] | None = None,
+    review_requested: bool | None = None,
 ) -> tuple[Repository, bool]:
-    """Create or update a repository as the hub describes it; lists given replace the old ones."""
+    """Create or update a repository as the hub describes it; lists given replace the old ones.
+
+    Then the hooks in settings.HUB_REPOSITORY_SYNC_HOOKS run in the same transaction (proactive
+    review scores the card and may hold the repository for review), so the answer the hub gets
+    already says whether it may list the repository. They are named in settings because the
+    catalogue imports nothing built on it.
+    """
     owner_account, _ = account_sync(actor=actor, handle=owner)
     repository = Repository.objects.select_for_update().filter(owner=owner_account, name=name).first()
     created = repository is None
     if created:
         repository = Repository(owner=owner_account, name=name, kind=kind)
     changed: list[str] = []
-    for field, value in (("kind", kind), ("revision", revision), ("license_key", license_key), ("card", card)):
+    for field, value in (
+        ("kind", kind),
+        ("revision", revision),
+        ("license_key", license_key),
+        ("card", card),
+        ("capability_tags", capability_tags),
+        ("review_requested", review_requested),
+    ):
         if value is not None and getattr(repository, field) != value:
             setattr(repository, field, value)
             changed.append(field)
@@ -104,7 +127,14 @@ def repository_sync(
             target=repository,
             data={"fields": changed, "revision": repository.revision},
         )
+    for hook in _sync_hooks():
+        hook(repository=repository, created=created, changed=changed)
     return repository, created
+
+
+@functools.cache
+def _sync_hooks() -> list:
+    return [import_string(path) for path in settings.HUB_REPOSITORY_SYNC_HOOKS]
 
 
 # What each enforcement kind does to hubmod's copy of the subject once the hub has applied it,

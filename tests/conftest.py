@@ -10,7 +10,7 @@ from devtools.hub_receiver import HubReceiver
 from hub.models import HubKey
 from hubmod.celery import app as celery_app
 from moderation.models import StaffToken
-from moderation.seed import seed
+from review.seed import seed
 
 
 def pytest_report_header(config):

@@ -28,6 +28,8 @@ def test_metrics_expose_request_figures_and_the_queue(client):
     assert "hubmod_queue_overdue_cases 1.0" in text
     assert 'hubmod_enforcement_actions{state="failed"} 0.0' in text
     assert "hubmod_appeals_open 0.0" in text
+    assert "hubmod_reviews_overdue 0.0" in text
+    assert 'hubmod_hub_events{state="failed"} 0.0' in text
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from hub.client import Delivery, HubClient
+from hub.client import HubClient, delivery_record
 from hub.models import RepositoryFile
 from hub.services import subject_apply_effect
 from hubmod.actors import SYSTEM, Actor
@@ -20,7 +19,6 @@ from moderation.models import Decision, EnforcementAction
 from moderation.selectors import notice_token_for
 
 ACCOUNT_KINDS = {EnforcementAction.Kind.RESTRICT_ACCOUNT, EnforcementAction.Kind.SUSPEND_ACCOUNT}
-RETRY_CAP_SECONDS = 3600
 
 
 def action_subject(action: EnforcementAction):
@@ -42,11 +40,6 @@ def webhook_payload(action: EnforcementAction) -> dict:
         "statement_url": settings.BASE_URL + reverse("notice", args=[notice_token_for(action.decision)]),
         "created_at": action.created_at.isoformat(),
     }
-
-
-def _retry_delay(attempt: int) -> float:
-    base = settings.ENFORCEMENT_RETRY_BASE_SECONDS
-    return min(RETRY_CAP_SECONDS, base * 2 ** (attempt - 1)) + random.uniform(0, base)
 
 
 def _reversal_waiting(reversal: EnforcementAction) -> float | None:
@@ -94,24 +87,12 @@ def enforcement_deliver(*, action_id: int, client: HubClient | None = None) -> f
         action = EnforcementAction.objects.select_for_update().select_related("decision__case").get(pk=action_id)
         if action.state != EnforcementAction.State.PENDING:
             return None
-        attempts = action.attempts + 1
-        if result.outcome is Delivery.DELIVERED:
-            audit.transition(
-                action, "mark_applied", actor=SYSTEM, at=timezone.now(), attempts=attempts, data={"hub": result.detail}
-            )
+        delay = delivery_record(action, result, delivered="mark_applied")
+        if action.state == EnforcementAction.State.APPLIED:
             subject_apply_effect(subject=action_subject(action), kind=action.kind, revert=action.is_reversal)
             if action.is_reversal:
                 original = EnforcementAction.objects.select_for_update().get(pk=action.reverses_id)
                 audit.transition(original, "mark_reverted", actor=SYSTEM, data={"reversal": action.pk})
-            return None
-        if result.outcome is Delivery.REJECTED or attempts >= settings.ENFORCEMENT_MAX_ATTEMPTS:
-            audit.transition(action, "mark_failed", actor=SYSTEM, error=result.detail, attempts=attempts)
-            return None
-        delay = _retry_delay(attempts)
-        action.attempts = attempts
-        action.last_error = result.detail
-        action.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-        action.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])
         return delay
 
 

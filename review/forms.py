@@ -1,0 +1,35 @@
+"""Console forms for reviewers; they translate input, the services decide."""
+
+from django import forms
+
+from review.models import Review
+from review.selectors import checklist_items
+
+
+class ReviewFilterForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "any kind"), *Review.Kind.choices], required=False)
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+
+
+class ReviewDecideForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Review.Outcome.choices, widget=forms.RadioSelect)
+    reasons = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20_000,
+        help_text="The uploader reads these: say what is wrong and what would fix it.",
+    )
+    requested_items = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Checklist items to add",
+        help_text="Ticked items are listed for the uploader with what each asks for.",
+    )
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requested_items"].choices = [(item.key, item.label) for item in checklist_items()]
+        self.fields["requested_items"].initial = list(review.missing_items)
+        if review.kind != Review.Kind.DOCUMENTATION:
+            self.fields["outcome"].choices = [
+                choice for choice in Review.Outcome.choices if choice[0] != Review.Outcome.LABELLED
+            ]

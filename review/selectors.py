@@ -1,0 +1,122 @@
+"""Reads for proactive review: the public configuration, the review queue, a release's gate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from hub.models import Repository, ReviewStatus
+from moderation.models import OPEN_CASE_STATES, Severity, SlaRule
+from review.models import (
+    OPEN_REVIEW_STATES,
+    CardAssessment,
+    ChecklistItem,
+    Release,
+    ReleaseStage,
+    Review,
+    ReviewCriterion,
+)
+
+SEVERE = (Severity.HIGH, Severity.CRITICAL)
+
+
+def checklist_items() -> QuerySet[ChecklistItem]:
+    return ChecklistItem.objects.filter(active=True).order_by("position", "key")
+
+
+def review_criteria() -> QuerySet[ReviewCriterion]:
+    return ReviewCriterion.objects.filter(active=True).order_by("position", "name")
+
+
+def release_stages() -> QuerySet[ReleaseStage]:
+    return ReleaseStage.objects.order_by("position")
+
+
+def card_assessment_latest(repository: Repository) -> CardAssessment | None:
+    return repository.card_assessments.order_by("-id").first()
+
+
+def severe_categories() -> list[str]:
+    return list(SlaRule.objects.filter(severity__in=SEVERE).values_list("category", flat=True))
+
+
+def open_severe_cases(repository: Repository):
+    return repository.cases.filter(state__in=OPEN_CASE_STATES, category__in=severe_categories())
+
+
+@dataclass(frozen=True)
+class ReviewQueueFilters:
+    state: str | None = None
+    kind: str | None = None
+    overdue: bool = False
+
+
+def review_queue(*, filters: ReviewQueueFilters) -> QuerySet[Review]:
+    """Open reviews first due first; decided ones when asked for by state."""
+    reviews = Review.objects.select_related("repository__owner", "assignee")
+    reviews = reviews.filter(state=filters.state) if filters.state else reviews.filter(state__in=OPEN_REVIEW_STATES)
+    if filters.kind:
+        reviews = reviews.filter(kind=filters.kind)
+    if filters.overdue:
+        reviews = reviews.filter(due_at__lt=timezone.now())
+    return reviews.order_by("due_at", "id")
+
+
+def review_get(review_id: int) -> Review:
+    return Review.objects.select_related("repository__owner", "assignee", "decided_by").get(pk=review_id)
+
+
+@dataclass(frozen=True)
+class Gate:
+    stage: ReleaseStage
+    unmet: list[str]
+
+    @property
+    def open(self) -> bool:
+        return not self.unmet
+
+
+def release_gate(*, repository: Repository, stage: ReleaseStage) -> Gate:
+    """What stands between the repository and `stage`; empty when the gate is open."""
+    unmet = []
+    if stage.requires_review and repository.review_status != ReviewStatus.APPROVED:
+        unmet.append(
+            f"The pre-publication review of revision {repository.revision or '(none)'} must be approved "
+            f"(it is {repository.get_review_status_display().lower()})."
+        )
+    if stage.requires_documentation:
+        assessment = card_assessment_latest(repository)
+        if assessment is None or assessment.missing_required:
+            missing = ", ".join(assessment.missing_required) if assessment else "no card assessed"
+            unmet.append(f"The model card must cover every required checklist item (missing: {missing}).")
+    if stage.blocks_on_severe_case:
+        severe = list(open_severe_cases(repository).values_list("pk", flat=True)[:5])
+        if severe:
+            unmet.append(f"No high-severity case may be open (open: {', '.join(f'#{pk}' for pk in severe)}).")
+    return Gate(stage=stage, unmet=unmet)
+
+
+@dataclass(frozen=True)
+class ReleaseOverview:
+    repository: str
+    stage: str | None
+    halted: bool
+    halt_reason: str
+    next_gate: Gate | None
+
+
+def release_overview(repository: Repository) -> ReleaseOverview:
+    """Where a repository's staged release stands and what its next gate still needs."""
+    release = Release.objects.select_related("stage").filter(repository=repository).first()
+    following = None
+    if release is not None:
+        following = release_stages().filter(position__gt=release.stage.position).first()
+    return ReleaseOverview(
+        repository=repository.full_name,
+        stage=release.stage.key if release else None,
+        halted=bool(release and release.halted_at),
+        halt_reason=release.halt_reason if release else "",
+        next_gate=release_gate(repository=repository, stage=following) if following else None,
+    )
