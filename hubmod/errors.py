@@ -35,6 +35,12 @@ class Forbidden(ApplicationError):
     status_code = 403
 
 
+class Gone(ApplicationError):
+    """What was asked for existed but is no longer kept (e.g. evidence past its retention)."""
+
+    status_code = 410
+
+
 class TooManyRequests(ApplicationError):
     status_code = 429
 

@@ -28,6 +28,7 @@ from moderation.forms import (
 )
 from moderation.ladder import recommend
 from moderation.models import Appeal, Case, Decision, EnforcementAction
+from moderation.restriction import may_read_evidence
 from moderation.selectors import (
     QueueFilters,
     case_context,
@@ -110,6 +111,7 @@ def _case_page(request, case: Case, *, decide_form=None, dismiss_form=None, stat
             "reassign_form": ReassignForm(),
             "reject_form": RejectForm(),
             "can_decide": actor.has_perm("moderation.decide_case"),
+            "evidence_readable": may_read_evidence(request.user, case),
         },
         status=status,
     )

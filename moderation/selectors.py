@@ -20,6 +20,7 @@ from moderation.models import (
     StatementTemplate,
     Strike,
 )
+from moderation.restriction import may_work_restricted, restricted_cases_q
 
 NOTICE_SALT = "hubmod.notice"
 
@@ -63,6 +64,9 @@ def case_queue(*, filters: QueueFilters = QueueFilters(), user=None) -> QuerySet
         cases = cases.filter(due_at__lt=timezone.now())
     if filters.surge:
         cases = cases.filter(surge_detected_at__isnull=False)
+    if user is not None and not may_work_restricted(user):
+        # Child-safety cases and threats to life are legal's queue; others never see them listed.
+        cases = cases.exclude(restricted_cases_q())
     return cases.order_by("-priority", "due_at", "id")
 
 

@@ -12,7 +12,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from hubmod.errors import ApplicationError
+from hubmod.actors import Actor
+from hubmod.audit import log as audit
+from hubmod.errors import ApplicationError, Forbidden, Gone
+from moderation.restriction import case_is_restricted, may_read_evidence
 from reports.models import Evidence, Report
 
 # What a reporter may attach: screenshots, documents and plain text. Never executables or archives.
@@ -90,3 +93,28 @@ def evidence_store(*, report: Report, upload: EvidenceFile) -> Evidence:
         content_type=upload.content_type,
         original_name=upload.original_name,
     )
+
+
+def evidence_for_download(*, evidence_id: int, user) -> Evidence | None:
+    """The evidence row `user` may download; None if there is none.
+
+    Forbidden (403) for a restricted case's evidence unless the user is legal, whatever else they
+    hold; Gone (410) once the retention purge deleted the file. Legal's reads of restricted
+    evidence are audited: who looked at what, and when, is part of the chain of custody.
+    """
+    evidence = Evidence.objects.select_related("report__case").filter(pk=evidence_id).first()
+    if evidence is None:
+        return None
+    case = evidence.report.case
+    if not may_read_evidence(user, case):
+        raise Forbidden(
+            "This evidence belongs to a restricted case (child safety or escalated to legal); only legal can read it."
+        )
+    if evidence.purged_at is not None:
+        raise Gone(
+            f"This file was deleted on {evidence.purged_at:%Y-%m-%d} under the evidence retention rule "
+            f"({settings.EVIDENCE_RETENTION_DAYS} days after the case was resolved); its sha256 and size are kept."
+        )
+    if case_is_restricted(case):
+        audit.record(actor=Actor.staff(user), verb="evidence.read", target=evidence, data={"case": case.pk})
+    return evidence

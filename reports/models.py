@@ -81,6 +81,8 @@ class Evidence(TimestampedModel):
     size = models.PositiveBigIntegerField()
     content_type = models.CharField(max_length=100)
     original_name = models.CharField(max_length=255, blank=True)
+    # Deleted from storage by the retention purge; the digest, size and type are kept as a record.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "evidence"

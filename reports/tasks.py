@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reports import hash_scan, reporters
+from reports import hash_scan, reporters, retention
 from reports.notices import report_receipt_send
 
 
@@ -26,3 +26,8 @@ def repository_scan_files(repository_id: int) -> int:
 @shared_task(name="reports.hash_list_scan", acks_late=True)
 def hash_list_scan(hash_list_id: int) -> int:
     return hash_scan.hash_list_scan(hash_list_id=hash_list_id)
+
+
+@shared_task(name="reports.evidence_purge_expired", acks_late=True)
+def evidence_purge_expired() -> int:
+    return retention.evidence_purge_expired()

@@ -72,7 +72,7 @@ class CaseDetailApi(APIView):
         case = case_get(case_id=case_id)
         if case is None:
             raise Http404
-        return Response(CaseDetailOutputSerializer(case).data)
+        return Response(CaseDetailOutputSerializer(case, context={"request": request}).data)
 
 
 def case_response(case_id: int) -> Response:

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from hubmod.audit.log import trail
 from moderation.ladder import recommend
 from moderation.models import Appeal, Case, Decision, EnforcementAction
+from moderation.restriction import may_read_evidence
 from moderation.selectors import case_context
 
 
@@ -107,6 +108,9 @@ class CaseDetailOutputSerializer(CaseOutputSerializer):
         fields = [*CaseOutputSerializer.Meta.fields, "reports", "decisions", "context", "recommendation", "audit_trail"]
 
     def get_reports(self, case) -> list[dict]:
+        # A restricted case's evidence is legal's alone: others see that it exists, not where to fetch it.
+        request = self.context.get("request")
+        readable = may_read_evidence(getattr(request, "user", None), case)
         return [
             {
                 "id": r.id,
@@ -127,7 +131,10 @@ class CaseDetailOutputSerializer(CaseOutputSerializer):
                         "sha256": e.sha256,
                         "content_type": e.content_type,
                         "size": e.size,
-                        "url": reverse("evidence-download", args=[e.pk]),
+                        "url": reverse("evidence-download", args=[e.pk]) if readable and not e.purged_at else None,
+                        "api_url": reverse("api-evidence", args=[e.pk]) if readable and not e.purged_at else None,
+                        "restricted": not readable,
+                        "purged_at": e.purged_at,
                     }
                     for e in r.evidence.all()
                 ],

@@ -9,10 +9,11 @@ from rest_framework.test import APIClient
 
 from hub.models import BaseModelLink
 from moderation.models import Case, Decision, EnforcementAction, SlaRule, Strike
+from moderation.roles import LEGAL
 from moderation.services.cases import cases_escalate_overdue
 from reports.models import Report
 from tests.conftest import api_for
-from tests.factories import AccountFactory, RepositoryFactory, appeal_reviewer, moderator
+from tests.factories import AccountFactory, RepositoryFactory, UserFactory, appeal_reviewer, moderator
 from tests.flows import decide, file
 
 
@@ -53,7 +54,8 @@ def test_strikes_climb_the_ladder(seeded, hub_receiver):
 @pytest.mark.django_db
 def test_four_eyes_decisions_wait_for_a_second_moderator(seeded, hub_receiver):
     case_id = file(RepositoryFactory(), "child_safety")["case_id"]
-    decider, second = moderator(), moderator()
+    # Child-safety cases go to legal as they open: only legal takes them.
+    decider, second = UserFactory(role=LEGAL), UserFactory(role=LEGAL)
 
     proposed = decide(api_for(decider), case_id, actions=["disable", "suspend_account"],
                       ground={"policy_section": "child-safety"})  # fmt: skip
@@ -112,18 +114,20 @@ def test_a_subject_reviewed_clean_keeps_new_reports_out_of_the_queue_unless_they
 @pytest.mark.django_db
 def test_escalated_work_only_moves_forward(seeded):
     case_id = file(RepositoryFactory())["case_id"]
-    mod, senior = api_for(moderator()), api_for(appeal_reviewer())
+    mod, senior, legal = api_for(moderator()), api_for(appeal_reviewer()), api_for(UserFactory(role=LEGAL))
     mod.post(f"/api/v1/cases/{case_id}/claim")
 
     escalated = mod.post(f"/api/v1/cases/{case_id}/escalate", {"reason": "Needs legal.", "to": "legal"}, format="json")
     moderator_claim = mod.post(f"/api/v1/cases/{case_id}/claim")
     senior_claim = senior.post(f"/api/v1/cases/{case_id}/claim")
-    released = senior.post(f"/api/v1/cases/{case_id}/release")
+    legal_claim = legal.post(f"/api/v1/cases/{case_id}/claim")
+    released = legal.post(f"/api/v1/cases/{case_id}/release")
 
     assert escalated.json()["state"] == "escalated"
     assert escalated.json()["escalated_to"] == "legal"
     assert moderator_claim.status_code == 403
-    assert senior_claim.json()["state"] == "in_review"
+    assert senior_claim.status_code == 403  # escalated to legal: legal's alone
+    assert legal_claim.json()["state"] == "in_review"
     assert released.json()["state"] == "escalated"
 
 
