@@ -35,8 +35,20 @@ app.conf.beat_schedule = {
         "task": "moderation.lineage_sweep",
         "schedule": 300.0,
     },
+    "hub-events-sweep-pending": {
+        "task": "hub.hub_events_sweep",
+        "schedule": 60.0,
+    },
+    "releases-sweep-severe-cases": {
+        "task": "review.releases_sweep",
+        "schedule": 300.0,
+    },
     "notices-sweep-unsent": {
         "task": "moderation.notices_sweep",
         "schedule": 120.0,
+    },
+    "evidence-purge-expired": {
+        "task": "reports.evidence_purge_expired",
+        "schedule": 3600.0,
     },
 }

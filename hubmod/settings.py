@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Public pages in the visitor's language: the switcher's cookie, else Accept-Language, else English.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -182,6 +184,9 @@ SPECTACULAR_SETTINGS = {
         "DismissalReasonEnum": "moderation.models.Decision.DismissalReason",
         "ReportCategoryEnum": "licenses.catalogue.CATEGORY_KEYS",
         "EscalatedToEnum": "moderation.models.Case.EscalatedTo",
+        "ReviewKindEnum": "review.models.Review.Kind",
+        "ReviewStateEnum": "review.models.Review.State",
+        "ReviewOutcomeEnum": "review.models.Review.Outcome",
     },
 }
 # Bodies larger than this are refused before parsing (the API answers 413).
@@ -193,6 +198,10 @@ HUB_WEBHOOK_URL = env.str("HUB_WEBHOOK_URL", default="")
 HUB_WEBHOOK_SECRET = env.str("HUB_WEBHOOK_SECRET", default="")
 HUB_WEBHOOK_CONNECT_TIMEOUT = env.float("HUB_WEBHOOK_CONNECT_TIMEOUT", default=3.0)
 HUB_WEBHOOK_READ_TIMEOUT = env.float("HUB_WEBHOOK_READ_TIMEOUT", default=10.0)
+# Called in the transaction of every repository sync, with (repository, created, changed).
+HUB_REPOSITORY_SYNC_HOOKS = ["review.services.repository_synced"]
+DOCUMENTATION_REVIEW_SLA_HOURS = env.int("DOCUMENTATION_REVIEW_SLA_HOURS", default=168)
+
 ENFORCEMENT_MAX_ATTEMPTS = env.int("ENFORCEMENT_MAX_ATTEMPTS", default=8)
 ENFORCEMENT_RETRY_BASE_SECONDS = env.float("ENFORCEMENT_RETRY_BASE_SECONDS", default=5.0)
 # A pending action untouched this long was lost (broker outage, dead worker): beat sends it again.
@@ -213,6 +222,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="hubmod <moderation@l
 
 # --- i18n, static ----------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# Public pages and notices; notices follow the recipient's language, falling back to English.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -240,6 +252,9 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=5)
+# Evidence files are deleted this many days after their case is resolved, unless a preservation
+# hold stands on the case; digests and sizes are kept.
+EVIDENCE_RETENTION_DAYS = env.int("EVIDENCE_RETENTION_DAYS", default=180)
 # Whole requests larger than this are refused before Django reads them (413).
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=EVIDENCE_MAX_FILES * EVIDENCE_MAX_BYTES + 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

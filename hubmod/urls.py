@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from health_check.views import HealthCheckView
 
 from hub import api as hub_api
+from hub import events_api as hub_events_api
 from hubmod import schema  # noqa: F401 - registers the Bearer key scheme with drf-spectacular
 from licenses import api as licenses_api
 from licenses import views as licenses_views
@@ -20,18 +21,24 @@ from moderation.api import decisions as decisions_api
 from moderation.api import enforcement as enforcement_api
 from moderation.api import transparency as transparency_api
 from moderation.transparency import views as transparency_views
+from referrals import urls as referrals_urls
 from reports import api as reports_api
 from reports import views as reports_views
+from review import urls as review_urls
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("hub/accounts/<str:handle>", hub_api.AccountSyncApi.as_view(), name="api-hub-account"),
     path("hub/repositories/<str:owner>/<str:name>", hub_api.RepositoryApi.as_view(), name="api-hub-repository"),
+    path("hub-events", hub_events_api.HubEventListApi.as_view(), name="api-hub-events"),
+    path("hub-events/<int:event_id>/retry", hub_events_api.HubEventRetryApi.as_view(), name="api-hub-event-retry"),
     path("report-categories", reports_api.ReportCategoriesApi.as_view(), name="api-report-categories"),
     path("reports", reports_api.ReportCreateApi.as_view(), name="api-reports"),
     path("reports/<int:report_id>", reports_api.ReportStatusApi.as_view(), name="api-report-status"),
     path("reports/<int:report_id>/evidence", reports_api.ReportEvidenceApi.as_view(), name="api-report-evidence"),
+    path("evidence/<int:evidence_id>", reports_api.EvidenceDownloadApi.as_view(), name="api-evidence"),
+    path("", include(referrals_urls.api_urlpatterns)),
     path("cases", cases_api.CaseListApi.as_view(), name="api-cases"),
     path("cases/counts", cases_api.CaseCountsApi.as_view(), name="api-case-counts"),
     path("cases/bulk", cases_api.CaseBulkApi.as_view(), name="api-cases-bulk"),
@@ -82,7 +89,12 @@ urlpatterns = [
     path("", include("django_prometheus.urls")),
     path("", RedirectView.as_view(pattern_name="report-start", permanent=False)),
     path("api/v1/", include(api_v1)),
+    path("api/v1/", include(review_urls.api_urlpatterns)),
+    path("", include(review_urls.urlpatterns)),
     path("licenses/", licenses_views.catalogue, name="license-catalogue"),
+    path("policy/", include("policycenter.urls")),
+    # The language switcher posts here (set_language): it sets the language cookie and goes back.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("transparency/", transparency_views.transparency, name="transparency"),
     path(
         "transparency/summary.<str:fmt>",
@@ -101,6 +113,7 @@ urlpatterns = [
         name="console-login",
     ),
     path("console/logout/", auth_views.LogoutView.as_view(), name="console-logout"),
+    path("console/legal/", include(referrals_urls.console_urlpatterns)),
     path("console/", console.queue, name="console-queue"),
     path("console/bulk", console.bulk, name="console-bulk"),
     path("console/enforcement/", console.enforcement, name="console-enforcement"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from licenses.selectors import actionable_catalogue
 from moderation.models import Case, Decision, EnforcementAction
@@ -136,24 +137,29 @@ class AppealDecideForm(forms.Form):
 class CounterNoticeForm(forms.Form):
     """The elements of a DMCA counter-notice (17 U.S.C. 512(g)(3)), each stated in full."""
 
-    name = forms.CharField(max_length=200, label="Your full name")
-    address = forms.CharField(max_length=1000, label="Your address", widget=forms.Textarea(attrs={"rows": 2}))
-    phone = forms.CharField(max_length=50, label="Your telephone number")
+    name = forms.CharField(max_length=200, label=_("Your full name"))
+    address = forms.CharField(max_length=1000, label=_("Your address"), widget=forms.Textarea(attrs={"rows": 2}))
+    phone = forms.CharField(max_length=50, label=_("Your telephone number"))
     removed_material = forms.CharField(
         max_length=5000,
-        label="What was removed, and where it was",
+        label=_("What was removed, and where it was"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     statement = forms.CharField(
-        max_length=20_000, label="Why the removal was a mistake", widget=forms.Textarea(attrs={"rows": 4})
+        max_length=20_000, label=_("Why the removal was a mistake"), widget=forms.Textarea(attrs={"rows": 4})
     )
     statement_of_mistake = forms.BooleanField(
-        label="I swear, under penalty of perjury, that I have a good faith belief that the material was removed or "
-        "disabled as a result of mistake or misidentification of the material to be removed or disabled."
+        label=_(
+            "I swear, under penalty of perjury, that I have a good faith belief that the material was removed or "
+            "disabled as a result of mistake or misidentification of the material to be removed or disabled."
+        )
     )
     consent_to_jurisdiction = forms.BooleanField(
-        label="I consent to the jurisdiction of the Federal District Court for the judicial district in which my "
-        "address is located (or, if my address is outside the United States, any judicial district in which the "
-        "hub may be found), and I will accept service of process from the person who sent the notice or their agent."
+        label=_(
+            "I consent to the jurisdiction of the Federal District Court for the judicial district in which my "
+            "address is located (or, if my address is outside the United States, any judicial district in which "
+            "the hub may be found), and I will accept service of process from the person who sent the notice or "
+            "their agent."
+        )
     )
-    signature = forms.CharField(max_length=200, label="Signature (type your full legal name)")
+    signature = forms.CharField(max_length=200, label=_("Signature (type your full legal name)"))

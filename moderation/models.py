@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
@@ -36,6 +37,11 @@ class PolicySection(models.Model):
     key = models.SlugField(max_length=64)
     title = models.CharField(max_length=200)
     text = models.TextField()
+    # Shown in the public policy center: plain-language examples, one string each.
+    allowed_examples = models.JSONField(default=list, blank=True, help_text="Examples of what this section allows.")
+    prohibited_examples = models.JSONField(
+        default=list, blank=True, help_text="Examples of what this section prohibits."
+    )
 
     class Meta:
         ordering = ["policy", "key"]
@@ -49,16 +55,16 @@ OPEN_CASE_STATES = ("open", "in_review", "escalated", "awaiting_approval", "reop
 
 
 class Severity(models.TextChoices):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
 
 
 class Intent(models.TextChoices):
-    INADVERTENT = "inadvertent"
-    DELIBERATE = "deliberate"
-    UNKNOWN = "unknown"
+    INADVERTENT = "inadvertent", _("Inadvertent")
+    DELIBERATE = "deliberate", _("Deliberate")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class Case(ConcurrentTransitionMixin, TimestampedModel):
@@ -226,10 +232,11 @@ class Decision(ConcurrentTransitionMixin, TimestampedModel):
         REJECTED = "rejected"
 
     class DismissalReason(models.TextChoices):
-        NO_VIOLATION = "no_violation"
-        NOT_ACTIONABLE = "not_actionable"
-        DUPLICATE = "duplicate"
-        UNFOUNDED = "unfounded"
+        # Labels are shown to reporters in their language; the English ones are the defaults.
+        NO_VIOLATION = "no_violation", _("No Violation")
+        NOT_ACTIONABLE = "not_actionable", _("Not Actionable")
+        DUPLICATE = "duplicate", _("Duplicate")
+        UNFOUNDED = "unfounded", _("Unfounded")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
@@ -302,22 +309,23 @@ class EnforcementAction(ConcurrentTransitionMixin, TimestampedModel):
     """One thing the hub must do for a decision, or undo for an overturned one."""
 
     class Kind(models.TextChoices):
-        WARN = "warn"
-        LABEL = "label"
-        DELIST = "delist"
-        GATE = "gate"
-        DISABLE = "disable"
-        REMOVE_FILES = "remove_files"
-        RESTRICT_ACCOUNT = "restrict_account"
-        SUSPEND_ACCOUNT = "suspend_account"
-        REMOVE = "remove", "Remove the repository for good"
+        # Labels are shown to uploaders and reporters in their language (the notice page, e-mails).
+        WARN = "warn", _("Warn")
+        LABEL = "label", _("Label")
+        DELIST = "delist", _("Delist")
+        GATE = "gate", _("Gate")
+        DISABLE = "disable", _("Disable")
+        REMOVE_FILES = "remove_files", _("Remove Files")
+        RESTRICT_ACCOUNT = "restrict_account", _("Restrict Account")
+        SUSPEND_ACCOUNT = "suspend_account", _("Suspend Account")
+        REMOVE = "remove", _("Remove the repository for good")
 
     class State(models.TextChoices):
-        PENDING = "pending"
-        APPLIED = "applied"
-        FAILED = "failed"
-        REVERTED = "reverted"
-        CANCELLED = "cancelled"
+        PENDING = "pending", _("Pending")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Failed")
+        REVERTED = "reverted", _("Reverted")
+        CANCELLED = "cancelled", _("Cancelled")
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="actions")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -398,15 +406,15 @@ def _reviewer_may_decide(appeal: "Appeal", actor) -> bool:
 
 class Appeal(ConcurrentTransitionMixin, TimestampedModel):
     class Kind(models.TextChoices):
-        APPEAL = "appeal"
-        COUNTER_NOTICE = "counter_notice"
+        APPEAL = "appeal", _("Appeal")
+        COUNTER_NOTICE = "counter_notice", _("Counter Notice")
 
     class State(models.TextChoices):
-        SUBMITTED = "submitted"
-        IN_REVIEW = "in_review"
-        UPHELD = "upheld"
-        OVERTURNED = "overturned"
-        MODIFIED = "modified"
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In Review")
+        UPHELD = "upheld", _("Upheld")
+        OVERTURNED = "overturned", _("Overturned")
+        MODIFIED = "modified", _("Modified")
 
     class Appellant(models.TextChoices):
         UPLOADER = "uploader"
@@ -578,19 +586,24 @@ class AutomationBreaker(TimestampedModel):
 
 
 class NoticeTemplate(TimestampedModel):
-    """An e-mail hub admins edit: Django template syntax, with the variables the default shows."""
+    """An e-mail hub admins edit: Django template syntax, with the variables the default shows.
+    One per kind and language; a recipient whose language has none gets the English one."""
 
     class Kind(models.TextChoices):
         STATEMENT_OF_REASONS = "statement_of_reasons"
         REPORT_OUTCOME = "report_outcome"
         APPEAL_OUTCOME = "appeal_outcome"
 
-    kind = models.CharField(max_length=32, choices=Kind.choices, unique=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    language = models.CharField(max_length=16, choices=settings.LANGUAGES, default="en")
     subject = models.CharField(max_length=200)
     body = models.TextField()
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "language"], name="notice_template_unique_language")]
+
     def __str__(self) -> str:
-        return self.get_kind_display()
+        return f"{self.get_kind_display()} ({self.language})"
 
 
 class StatementSubmission(TimestampedModel):

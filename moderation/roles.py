@@ -3,8 +3,14 @@
 MODERATOR = "moderators"
 APPEAL_REVIEWER = "appeal_reviewers"
 HUB_ADMIN = "hub_admins"
+LEGAL = "legal"
 
-ROLE_BY_OPTION = {"moderator": MODERATOR, "appeal_reviewer": APPEAL_REVIEWER, "hub_admin": HUB_ADMIN}
+ROLE_BY_OPTION = {
+    "moderator": MODERATOR,
+    "appeal_reviewer": APPEAL_REVIEWER,
+    "hub_admin": HUB_ADMIN,
+    "legal": LEGAL,
+}
 
 _MODERATOR_PERMS = [
     "moderation.view_case",
@@ -18,6 +24,9 @@ _MODERATOR_PERMS = [
     "hub.view_account",
     "licenses.view_license",
     "licenses.view_licenseclause",
+    "review.view_review",
+    "review.decide_review",
+    "review.view_release",
 ]
 # Appeal reviewers are senior moderators: they also take escalations and reopen cases.
 _REVIEWER_PERMS = [
@@ -26,6 +35,7 @@ _REVIEWER_PERMS = [
     "moderation.handle_escalated_case",
     "moderation.reopen_case",
     "moderation.assign_case",
+    "review.advance_release",
 ]
 _ADMIN_PERMS = [
     *_REVIEWER_PERMS,
@@ -65,10 +75,39 @@ _ADMIN_PERMS = [
     "reports.change_knownhash",
     "reports.delete_knownhash",
     "reports.view_evidence",
+    "review.view_checklistitem",
+    "review.add_checklistitem",
+    "review.change_checklistitem",
+    "review.view_reviewcriterion",
+    "review.add_reviewcriterion",
+    "review.change_reviewcriterion",
+    "review.view_releasestage",
+    "review.add_releasestage",
+    "review.change_releasestage",
+    "hub.view_hubevent",
+    "hub.retry_hubevent",
+]
+
+# Admins oversee: they see that a referral or a preservation hold exists, never restricted evidence.
+_ADMIN_PERMS += ["referrals.view_referral", "referrals.view_preservationhold"]
+# Legal works restricted cases (child safety, threats to life or safety): what a moderator sees,
+# the cases escalated to legal, their evidence (legal's alone), referrals to authorities and
+# evidence preservation holds.
+_LEGAL_PERMS = [
+    *_MODERATOR_PERMS,
+    "moderation.handle_escalated_case",
+    "referrals.view_restricted_evidence",
+    "referrals.view_referral",
+    "referrals.add_referral",
+    "referrals.export_referral_packet",
+    "referrals.view_preservationhold",
+    "referrals.add_preservationhold",
+    "referrals.change_preservationhold",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     MODERATOR: _MODERATOR_PERMS,
     APPEAL_REVIEWER: _REVIEWER_PERMS,
     HUB_ADMIN: _ADMIN_PERMS,
+    LEGAL: _LEGAL_PERMS,
 }

@@ -76,6 +76,106 @@ DEFAULT_POLICY_SECTIONS = [
     ),
 ]
 
+# Plain-language examples per section, for the public policy center: (allowed, prohibited).
+DEFAULT_POLICY_EXAMPLES: dict[str, tuple[list[str], list[str]]] = {
+    "child-safety": (
+        [
+            "A classifier trained to detect abuse material, published without any of the material itself.",
+            "Research on protecting children online that contains no sexualised content of minors.",
+        ],
+        [
+            "Images, text or video that sexualise minors, real or generated.",
+            "A model fine-tuned or prompted to generate sexual content involving minors.",
+            "A dataset that links to or describes such material in detail.",
+        ],
+    ),
+    "malicious-code": (
+        [
+            "A clearly labelled, inert proof of concept that shows a vulnerability in a model format.",
+            "Weights in safetensors or another format that cannot run code when loaded.",
+            "Security research datasets of malware hashes or descriptions, without live samples.",
+        ],
+        [
+            "A pickle file that opens a reverse shell or downloads a payload when loaded.",
+            "A demo that mines cryptocurrency or steals credentials from its visitors.",
+            "A model repository that hides working malware among its files.",
+        ],
+    ),
+    "illegal-content": (
+        [
+            "Content that is lawful where it is made available, even if some find it offensive.",
+            "News reporting or research that discusses illegal activity without enabling it.",
+        ],
+        [
+            "Content a court or the law where it is offered has found illegal, once we are notified.",
+            "Material that incites violence or hatred in breach of the law that applies.",
+        ],
+    ),
+    "copyright": (
+        [
+            "Training on, or redistributing, works under a license that permits it, with the attribution it asks for.",
+            "Short quotations in a model card for commentary or criticism, where the law allows it.",
+        ],
+        [
+            "Re-uploading a copyrighted dataset, book collection or model without the rights holder's permission.",
+            "Publishing another developer's weights under your own name against their license.",
+        ],
+    ),
+    "private-information": (
+        [
+            "A dataset of personal data collected with consent or another lawful basis, documented as such.",
+            "Example credentials that are clearly fake, such as 'sk-test-000'.",
+        ],
+        [
+            "A file with real API keys, passwords or private keys.",
+            "A scraped dataset of names, addresses or medical details published without a lawful basis.",
+            "A demo that reveals someone's home address or phone number.",
+        ],
+    ),
+    "harmful-use": (
+        [
+            "A voice-cloning model that only clones voices with the speaker's recorded consent.",
+            "A model for detecting fraud, harassment or deepfakes.",
+            "Satire that is clearly labelled and does not deceive.",
+        ],
+        [
+            "A demo that impersonates a named real person without their consent.",
+            "A model built to write harassment aimed at a person or group.",
+            "A tool made to generate convincing phishing or fraud messages at scale.",
+        ],
+    ),
+    "license-terms": (
+        [
+            "A fine-tune that keeps its base model's license and required attribution.",
+            "Using a model for purposes its license allows, even commercially when permitted.",
+        ],
+        [
+            "Removing the license or attribution a base model requires.",
+            "Publishing a derivative for a use its base model's license forbids.",
+        ],
+    ),
+    "spam": (
+        [
+            "Several checkpoints of one training run, each clearly labelled.",
+            "A model card that links to your own project or paper.",
+        ],
+        [
+            "Dozens of near-identical repositories uploaded to crowd search results.",
+            "Fake likes, downloads or accounts to inflate a repository's metrics.",
+            "Repositories that exist only to advertise an unrelated product.",
+        ],
+    ),
+    "documentation": (
+        [
+            "A short model card that states intended use, known limitations and the training data.",
+            "An experimental model marked as such, with its gaps listed.",
+        ],
+        [
+            "A model card that claims uses the model was never evaluated for.",
+            "Hiding known serious limitations, such as a model that leaks training data.",
+        ],
+    ),
+}
 
 DEFAULT_SEVERITY = {
     "child_safety": "critical",
@@ -115,7 +215,16 @@ def seed() -> None:
         defaults={"effective_at": datetime(2026, 11, 1, tzinfo=UTC), "summary": "The hub's first published policy."},
     )
     for key, title, text in DEFAULT_POLICY_SECTIONS:
-        PolicySection.objects.get_or_create(policy=policy, key=key, defaults={"title": title, "text": text})
+        allowed, prohibited = DEFAULT_POLICY_EXAMPLES[key]
+        section, created = PolicySection.objects.get_or_create(
+            policy=policy,
+            key=key,
+            defaults={"title": title, "text": text, "allowed_examples": allowed, "prohibited_examples": prohibited},
+        )
+        if not created and not section.allowed_examples and not section.prohibited_examples:
+            # Databases seeded before sections had examples get them; edited examples are kept.
+            section.allowed_examples, section.prohibited_examples = allowed, prohibited
+            section.save(update_fields=["allowed_examples", "prohibited_examples"])
     for category, sla in DEFAULT_SLA.items():
         SlaRule.objects.get_or_create(
             category=category,
@@ -133,10 +242,13 @@ def seed() -> None:
             min_active_strikes=min_strikes,
             defaults={"actions": actions, "strike_days": default_strike_days(severity)},
         )
-    for kind, (subject, template) in DEFAULT_NOTICES.items():
-        NoticeTemplate.objects.get_or_create(
-            kind=kind, defaults={"subject": subject, "body": (TEMPLATES / template).read_text()}
-        )
+    for kind, languages in DEFAULT_NOTICES.items():
+        for language, (subject, template) in languages.items():
+            NoticeTemplate.objects.get_or_create(
+                kind=kind,
+                language=language,
+                defaults={"subject": subject, "body": (TEMPLATES / template).read_text(encoding="utf-8")},
+            )
     for category, text in DEFAULT_STATEMENT_TEMPLATES.items():
         StatementTemplate.objects.get_or_create(category=category, defaults={"text": text})
     catalogue_load(actor=SYSTEM, specs=CATALOGUE)

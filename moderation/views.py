@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hubmod.actors import Actor
 from hubmod.errors import ApplicationError
@@ -17,11 +18,13 @@ from moderation.services.appeals import appeal_submit
 
 class AppealForm(forms.Form):
     statement = forms.CharField(
-        label="Why the decision is wrong",
+        label=_("Why the decision is wrong"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=20_000,
-        help_text="Say what the decision got wrong and anything we did not know. A reviewer who took no part "
-        "in the decision reads it.",
+        help_text=_(
+            "Say what the decision got wrong and anything we did not know. A reviewer who took no part "
+            "in the decision reads it."
+        ),
     )
 
 
@@ -47,7 +50,7 @@ def notice(request, token: str):
         except ApplicationError as exc:
             submitted.add_error(None, exc.message)
         else:
-            messages.success(request, "Received. We will tell you the outcome.")
+            messages.success(request, _("Received. We will tell you the outcome."))
             return redirect("notice", token=token)
     appeals = decision.appeals.filter(appellant=Appeal.Appellant.UPLOADER).order_by("-id")
     return render(

@@ -2,8 +2,9 @@
 
 import re
 
-from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -11,10 +12,10 @@ from rest_framework.views import APIView
 
 from hub.api import REPO_ID_PATTERN
 from hub.models import HANDLE_PATTERN
-from hubmod.api import validated
+from hubmod.api import require_perm, validated
 from hubmod.auth import HubPrincipal, actor_for
 from reports.categories import CATEGORIES
-from reports.evidence import evidence_read
+from reports.evidence import evidence_for_download, evidence_read
 from reports.lines import LINES_PATTERN, parse_lines
 from reports.models import Report
 from reports.notices import status_url
@@ -142,6 +143,7 @@ class ReportCreateApi(APIView):
                 source=Report.Source.HUB if is_hub else Report.Source.API,
                 client_address=client_address(request),
                 on_behalf_of=data.get("on_behalf_of", ""),
+                language=request.LANGUAGE_CODE,
             ),
         )
         body = {
@@ -209,3 +211,31 @@ class ReportEvidenceApi(APIView):
             raise serializers.ValidationError({"file": ["Attach at least one file in the 'file' field."]})
         stored = report_add_evidence(report_id=report.pk, actor=actor_for(request), files=evidence_read(uploads))
         return Response(self.OutputSerializer(stored, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceDownloadApi(APIView):
+    """Staff: one evidence file's bytes. A restricted case's evidence (child safety, escalated to
+    legal) is legal's alone; a file deleted by the retention purge is 410."""
+
+    permission_classes = [require_perm("moderation.view_case")]
+
+    @extend_schema(
+        operation_id="evidence_download",
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            403: OpenApiResponse(description="Not staff, or the case is restricted and you are not legal."),
+            404: OpenApiResponse(description="No evidence has this id."),
+            410: OpenApiResponse(description="Deleted under the evidence retention rule; digest and size are kept."),
+        },
+    )
+    def get(self, request, evidence_id: int):
+        evidence = evidence_for_download(evidence_id=evidence_id, user=request.user)
+        if evidence is None:
+            raise Http404
+        response = FileResponse(
+            evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name or "evidence"
+        )
+        response["Content-Type"] = "application/octet-stream"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["X-Evidence-SHA256"] = evidence.sha256
+        return response

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from django.utils.translation import gettext_lazy as _
+
 from reports.checks import acceptable_use_check, license_violation_check
 
 # "license" is a key of the license catalogue, "license_clause" the id of one of its clauses,
@@ -58,22 +60,24 @@ class Category:
     check: Callable[[dict, object], dict[str, list[str]]] | None = None
 
 
-DMCA_GOOD_FAITH = (
+DMCA_GOOD_FAITH = _(
     "I have a good faith belief that use of the copyrighted material described above is not "
     "authorized by the copyright owner, its agent, or the law."
 )
-DMCA_ACCURACY = "I swear, under penalty of perjury, that the information in this notification is accurate."
-DMCA_AUTHORIZED = (
+DMCA_ACCURACY = _("I swear, under penalty of perjury, that the information in this notification is accurate.")
+DMCA_AUTHORIZED = _(
     "I swear, under penalty of perjury, that I am the copyright owner or am authorized to act on "
     "behalf of the owner of an exclusive right that is allegedly infringed."
 )
 
 COPYRIGHT = Category(
     key="copyright",
-    label="Copyright infringement (DMCA notice)",
+    label=_("Copyright infringement (DMCA notice)"),
     description=(
-        "A repository or account reproduces a work you own the copyright in, or act for the owner of, "
-        "without permission. This form collects the elements of a notice under 17 U.S.C. 512(c)(3)."
+        _(
+            "A repository or account reproduces a work you own the copyright in, or act for the owner of, "
+            "without permission. This form collects the elements of a notice under 17 U.S.C. 512(c)(3)."
+        )
     ),
     subject_types=(REPOSITORY, ACCOUNT),
     legal_basis="17 U.S.C. 512(c)(3)",
@@ -81,116 +85,134 @@ COPYRIGHT = Category(
         DetailField(
             "copyrighted_work",
             "text",
-            "The copyrighted work",
-            "Identify the work you say is infringed: its title, and where the original can be seen.",
+            _("The copyrighted work"),
+            _("Identify the work you say is infringed: its title, and where the original can be seen."),
         ),
         DetailField(
             "infringing_location",
             "string",
-            "Where the infringing material is",
-            "The exact location: the file path in the repository, and the line range if it is part of a file.",
+            _("Where the infringing material is"),
+            _("The exact location: the file path in the repository, and the line range if it is part of a file."),
             max_length=2000,
         ),
-        DetailField("contact_name", "string", "Your full name", "The person sending this notice.", max_length=200),
-        DetailField("contact_email", "email", "Your e-mail address", "Where we and the uploader can reach you."),
         DetailField(
-            "contact_address", "text", "Your postal address", "A postal address, with country.", max_length=1000
+            "contact_name", "string", _("Your full name"), _("The person sending this notice."), max_length=200
+        ),
+        DetailField("contact_email", "email", _("Your e-mail address"), _("Where we and the uploader can reach you.")),
+        DetailField(
+            "contact_address", "text", _("Your postal address"), _("A postal address, with country."), max_length=1000
         ),
         DetailField(
-            "good_faith_statement", "boolean", "Good faith statement", "Required by law.", statement=DMCA_GOOD_FAITH
+            "good_faith_statement",
+            "boolean",
+            _("Good faith statement"),
+            _("Required by law."),
+            statement=DMCA_GOOD_FAITH,
         ),
-        DetailField("accuracy_statement", "boolean", "Accuracy statement", "Required by law.", statement=DMCA_ACCURACY),
         DetailField(
-            "authorized_to_act", "boolean", "Authority statement", "Required by law.", statement=DMCA_AUTHORIZED
+            "accuracy_statement", "boolean", _("Accuracy statement"), _("Required by law."), statement=DMCA_ACCURACY
+        ),
+        DetailField(
+            "authorized_to_act", "boolean", _("Authority statement"), _("Required by law."), statement=DMCA_AUTHORIZED
         ),
         DetailField(
             "signature",
             "string",
-            "Signature",
-            "Type your full legal name as your electronic signature.",
+            _("Signature"),
+            _("Type your full legal name as your electronic signature."),
             max_length=200,
         ),
     ),
 )
 
-DSA_BONA_FIDE = (
+DSA_BONA_FIDE = _(
     "I confirm that I believe in good faith that the information and allegations in this notice are "
     "accurate and complete."
 )
 
 ILLEGAL_CONTENT = Category(
     key="illegal_content",
-    label="Illegal content (EU Digital Services Act notice)",
+    label=_("Illegal content (EU Digital Services Act notice)"),
     description=(
-        "Content that is illegal under EU or national law. This form collects the elements of a notice "
-        "under Article 16(2) of the Digital Services Act: why it is illegal, where exactly it is, who you "
-        "are, and a statement of good faith."
+        _(
+            "Content that is illegal under EU or national law. This form collects the elements of a notice "
+            "under Article 16(2) of the Digital Services Act: why it is illegal, where exactly it is, who you "
+            "are, and a statement of good faith."
+        )
     ),
     subject_types=(REPOSITORY, ACCOUNT),
-    legal_basis="Regulation (EU) 2022/2065, Art. 16",
+    legal_basis=_("Regulation (EU) 2022/2065, Art. 16"),
     reporter_identity="required",
-    identity_note="The Digital Services Act requires your name and e-mail in a notice (except for child "
-    "sexual abuse material, which you can report anonymously under 'Child safety').",
+    identity_note=_(
+        "The Digital Services Act requires your name and e-mail in a notice (except for child "
+        "sexual abuse material, which you can report anonymously under 'Child safety')."
+    ),
     fields=(
         DetailField(
             "explanation",
             "text",
-            "Why it is illegal",
-            "A substantiated explanation: what the content is and why you consider it illegal.",
+            _("Why it is illegal"),
+            _("A substantiated explanation: what the content is and why you consider it illegal."),
         ),
         DetailField(
             "exact_location",
             "url",
-            "Exact location (URL)",
-            "The full address of the content on the hub: the file, the line range or the page of the demo.",
+            _("Exact location (URL)"),
+            _("The full address of the content on the hub: the file, the line range or the page of the demo."),
             max_length=2000,
         ),
         DetailField(
             "legal_ground",
             "string",
-            "The law it breaks",
-            "The provision of law, e.g. 'German Criminal Code § 130' or 'GDPR Art. 9'.",
+            _("The law it breaks"),
+            _("The provision of law, e.g. 'German Criminal Code § 130' or 'GDPR Art. 9'."),
             max_length=500,
         ),
-        DetailField("country", "country", "Country", "Where the content is illegal (the country whose law applies)."),
-        DetailField("bona_fide_statement", "boolean", "Statement of good faith", "Required.", statement=DSA_BONA_FIDE),
+        DetailField(
+            "country", "country", _("Country"), _("Where the content is illegal (the country whose law applies).")
+        ),
+        DetailField(
+            "bona_fide_statement", "boolean", _("Statement of good faith"), _("Required."), statement=DSA_BONA_FIDE
+        ),
     ),
 )
 
 PRIVATE_INFORMATION = Category(
     key="private_information",
-    label="Private information or secrets",
+    label=_("Private information or secrets"),
     description=(
-        "Personal data published without a lawful basis, or credentials and secret keys that put people or "
-        "systems at risk."
+        _(
+            "Personal data published without a lawful basis, or credentials and secret keys that put people or "
+            "systems at risk."
+        )
     ),
     subject_types=(REPOSITORY, ACCOUNT),
     fields=(
         DetailField(
             "information_kind",
             "choice",
-            "What kind of information",
-            "Choose the closest.",
+            _("What kind of information"),
+            _("Choose the closest."),
             choices=(
-                ("personal_data", "Personal data about people"),
-                ("credentials", "Passwords or access tokens"),
-                ("secret_keys", "Private or API keys"),
-                ("other", "Other confidential information"),
+                ("personal_data", _("Personal data about people")),
+                ("credentials", _("Passwords or access tokens")),
+                ("secret_keys", _("Private or API keys")),
+                ("other", _("Other confidential information")),
             ),
         ),
         DetailField(
             "location",
             "string",
-            "Where it is",
-            "The file path and line range, or the part of the demo, where the information appears.",
+            _("Where it is"),
+            _("The file path and line range, or the part of the demo, where the information appears."),
             max_length=2000,
         ),
-        DetailField("explanation", "text", "What it is", "Describe it without repeating the secret itself."),
+        DetailField("explanation", "text", _("What it is"), _("Describe it without repeating the secret itself.")),
         DetailField(
             "is_data_subject",
             "boolean",
-            "It is about me",
-            "Tick if the personal data is about you.",
+            _("It is about me"),
+            _("Tick if the personal data is about you."),
             required=False,
         ),
     ),
@@ -198,34 +220,36 @@ PRIVATE_INFORMATION = Category(
 
 MALICIOUS_CODE = Category(
     key="malicious_code",
-    label="Malicious code",
+    label=_("Malicious code"),
     description=(
-        "Files that run harmful code when loaded, such as a pickle with a payload, or malware. Good-faith "
-        "security research is welcome: tick the box and it goes to the security team, never against you."
+        _(
+            "Files that run harmful code when loaded, such as a pickle with a payload, or malware. Good-faith "
+            "security research is welcome: tick the box and it goes to the security team, never against you."
+        )
     ),
     subject_types=(REPOSITORY,),
     fields=(
         DetailField(
             "location",
             "string",
-            "File path",
-            "The path of the file in the repository, e.g. model.pkl.",
+            _("File path"),
+            _("The path of the file in the repository, e.g. model.pkl."),
             max_length=1024,
         ),
         DetailField(
             "behaviour",
             "text",
-            "What it does",
-            "What happens when the file is loaded or run, and how you found out.",
+            _("What it does"),
+            _("What happens when the file is loaded or run, and how you found out."),
         ),
         DetailField(
-            "sha256", "sha256", "SHA-256 of the file", "64 hexadecimal digits, if you have it.", required=False
+            "sha256", "sha256", _("SHA-256 of the file"), _("64 hexadecimal digits, if you have it."), required=False
         ),
         DetailField(
             "security_research",
             "boolean",
-            "This is good-faith security research",
-            "Tick if you are reporting a vulnerability you found as a researcher.",
+            _("This is good-faith security research"),
+            _("Tick if you are reporting a vulnerability you found as a researcher."),
             required=False,
         ),
     ),
@@ -233,69 +257,77 @@ MALICIOUS_CODE = Category(
 
 CHILD_SAFETY = Category(
     key="child_safety",
-    label="Child safety",
+    label=_("Child safety"),
     description=(
-        "Child sexual abuse material, or a model, dataset or demo made to produce it or to harm children. "
-        "Do not attach or copy the material. We act at once and refer it to the authorities."
+        _(
+            "Child sexual abuse material, or a model, dataset or demo made to produce it or to harm children. "
+            "Do not attach or copy the material. We act at once and refer it to the authorities."
+        )
     ),
     subject_types=(REPOSITORY, ACCOUNT),
     accepts_evidence=False,
-    identity_note="You do not have to say who you are to report this.",
+    identity_note=_("You do not have to say who you are to report this."),
     fields=(
         DetailField(
             "location",
             "string",
-            "Where it is",
-            "The file path, dataset split or demo page. Do not paste or describe the material in detail.",
+            _("Where it is"),
+            _("The file path, dataset split or demo page. Do not paste or describe the material in detail."),
             max_length=2000,
         ),
-        DetailField("explanation", "text", "What you saw", "A short description of why you are concerned."),
+        DetailField("explanation", "text", _("What you saw"), _("A short description of why you are concerned.")),
     ),
 )
 
 ACCEPTABLE_USE = Category(
     key="acceptable_use",
-    label="Breaks the hub's acceptable use policy",
-    description="A model, dataset, demo or account that breaks a section of the hub's published policy.",
+    label=_("Breaks the hub's acceptable use policy"),
+    description=_("A model, dataset, demo or account that breaks a section of the hub's published policy."),
     subject_types=(REPOSITORY, ACCOUNT),
     check=acceptable_use_check,
     fields=(
-        DetailField("policy_section", "policy_section", "Policy section", "The section of the hub's policy it breaks."),
-        DetailField("explanation", "text", "How it breaks it", "What you saw, and where exactly."),
+        DetailField(
+            "policy_section", "policy_section", _("Policy section"), _("The section of the hub's policy it breaks.")
+        ),
+        DetailField("explanation", "text", _("How it breaks it"), _("What you saw, and where exactly.")),
     ),
 )
 
 SPAM = Category(
     key="spam",
-    label="Spam or manipulation",
-    description="Repetitive, misleading or promotional uploads, or manipulation of the hub's metrics.",
+    label=_("Spam or manipulation"),
+    description=_("Repetitive, misleading or promotional uploads, or manipulation of the hub's metrics."),
     subject_types=(REPOSITORY, ACCOUNT),
     fields=(
-        DetailField("explanation", "text", "What is wrong", "What you saw, and where. Links to similar uploads help."),
+        DetailField(
+            "explanation", "text", _("What is wrong"), _("What you saw, and where. Links to similar uploads help.")
+        ),
     ),
 )
 
 OTHER = Category(
     key="other",
-    label="Something else",
-    description="Anything that breaks the hub's rules and fits no other category.",
+    label=_("Something else"),
+    description=_("Anything that breaks the hub's rules and fits no other category."),
     subject_types=(REPOSITORY, ACCOUNT),
     fields=(
         DetailField(
             "explanation",
             "text",
-            "What is wrong",
-            "Tell us what you saw, where exactly, and why you think it breaks the rules.",
+            _("What is wrong"),
+            _("Tell us what you saw, where exactly, and why you think it breaks the rules."),
         ),
     ),
 )
 
 LICENSE_VIOLATION = Category(
     key="license_violation",
-    label="License violation",
+    label=_("License violation"),
     description=(
-        "A repository breaks a term of its own license, such as a use restriction or an attribution "
-        "requirement. Cite the clause from the list of licenses the hub acts on."
+        _(
+            "A repository breaks a term of its own license, such as a use restriction or an attribution "
+            "requirement. Cite the clause from the list of licenses the hub acts on."
+        )
     ),
     subject_types=(REPOSITORY,),
     check=license_violation_check,
@@ -303,21 +335,21 @@ LICENSE_VIOLATION = Category(
         DetailField(
             "license",
             "license",
-            "The repository's license",
-            "The license key the repository is published under, as shown on the hub (e.g. llama3.1).",
+            _("The repository's license"),
+            _("The license key the repository is published under, as shown on the hub (e.g. llama3.1)."),
             max_length=64,
         ),
         DetailField(
             "clause",
             "license_clause",
-            "The clause it breaks",
-            "Choose the clause from the list of licenses the hub acts on.",
+            _("The clause it breaks"),
+            _("Choose the clause from the list of licenses the hub acts on."),
         ),
         DetailField(
             "explanation",
             "text",
-            "How it breaks the clause",
-            "What in the repository (files, model card, demo) shows the clause is broken.",
+            _("How it breaks the clause"),
+            _("What in the repository (files, model card, demo) shows the clause is broken."),
         ),
     ),
 )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from licenses.models import License
@@ -30,7 +31,7 @@ def _form_field(spec: DetailField) -> forms.Field:
             required=spec.must_be_true or spec.required,
             label=spec.statement or spec.label,
             help_text=spec.help,
-            error_messages={"required": "This statement is required: tick the box."},
+            error_messages={"required": _("This statement is required: tick the box.")},
         )
     if spec.type == "email":
         return forms.EmailField(max_length=254, **common)
@@ -41,7 +42,7 @@ def _form_field(spec: DetailField) -> forms.Field:
     if spec.type == "country":
         return forms.ChoiceField(choices=[("", "—"), *countries], **common)
     if spec.type == "sha256":
-        return forms.RegexField(SHA256, error_messages={"invalid": "Use 64 hexadecimal digits."}, **common)
+        return forms.RegexField(SHA256, error_messages={"invalid": _("Use 64 hexadecimal digits.")}, **common)
     if spec.type == "policy_section":
         policy = policy_current()
         sections = policy.sections.order_by("key").values_list("key", "title") if policy else []
@@ -73,42 +74,42 @@ class MultipleFileField(forms.FileField):
 
 class ReportForm(forms.Form):
     subject_type = forms.ChoiceField(
-        label="What are you reporting?",
-        choices=[("repository", "A repository (model, dataset or demo)"), ("account", "An account")],
+        label=_("What are you reporting?"),
+        choices=[("repository", _("A repository (model, dataset or demo)")), ("account", _("An account"))],
     )
     subject_id = forms.CharField(
-        label="Which one?",
+        label=_("Which one?"),
         max_length=200,
-        help_text="For a repository: owner/name, e.g. acme/tiny-llama. For an account: its handle.",
+        help_text=_("For a repository: owner/name, e.g. acme/tiny-llama. For an account: its handle."),
     )
     revision = forms.RegexField(
         r"^[0-9a-f]{7,64}$",
         required=False,
-        label="Revision (optional)",
-        help_text="The commit you looked at, if you know it.",
-        error_messages={"invalid": "Use the commit sha: 7 to 64 lowercase hex digits."},
+        label=_("Revision (optional)"),
+        help_text=_("The commit you looked at, if you know it."),
+        error_messages={"invalid": _("Use the commit sha: 7 to 64 lowercase hex digits.")},
     )
     path = forms.CharField(
-        label="File (optional)",
+        label=_("File (optional)"),
         max_length=1024,
         required=False,
-        help_text="The path of the file in the repository, e.g. data/train.jsonl.",
+        help_text=_("The path of the file in the repository, e.g. data/train.jsonl."),
     )
     lines = forms.RegexField(
         LINES_PATTERN,
-        label="Lines (optional)",
+        label=_("Lines (optional)"),
         required=False,
-        help_text="A line or range in that file, e.g. 10-40.",
-        error_messages={"invalid": "Use a line number or a range such as 10-40."},
+        help_text=_("A line or range in that file, e.g. 10-40."),
+        error_messages={"invalid": _("Use a line number or a range such as 10-40.")},
     )
     evidence = MultipleFileField(
-        label="Evidence files (optional)",
+        label=_("Evidence files (optional)"),
         required=False,
-        help_text="Screenshots (PNG, JPEG, GIF, WebP), PDF or text files; up to 5 files of 10 MB each.",
+        help_text=_("Screenshots (PNG, JPEG, GIF, WebP), PDF or text files; up to 5 files of 10 MB each."),
     )
-    reporter_name = forms.CharField(label="Your name", max_length=200, required=False)
+    reporter_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     reporter_email = forms.EmailField(
-        label="Your e-mail", required=False, help_text="We send your receipt and the outcome here."
+        label=_("Your e-mail"), required=False, help_text=_("We send your receipt and the outcome here.")
     )
 
     def __init__(self, *args, category: Category, **kwargs):
@@ -117,9 +118,12 @@ class ReportForm(forms.Form):
         for spec in category.fields:
             self.fields[f"details__{spec.name}"] = _form_field(spec)
         if category.reporter_identity == "required":
-            for name, what in (("reporter_name", "your name"), ("reporter_email", "your e-mail")):
+            for name, message in (
+                ("reporter_name", _("The law requires your name in this notice.")),
+                ("reporter_email", _("The law requires your e-mail in this notice.")),
+            ):
                 self.fields[name].required = True
-                self.fields[name].error_messages["required"] = f"The law requires {what} in this notice."
+                self.fields[name].error_messages["required"] = message
         self.fields["subject_type"].choices = [
             c for c in self.fields["subject_type"].choices if c[0] in category.subject_types
         ]
@@ -129,7 +133,7 @@ class ReportForm(forms.Form):
     def clean_lines(self):
         lines = parse_lines(self.cleaned_data["lines"])
         if lines and lines[1] < lines[0]:
-            raise forms.ValidationError("The range ends before it starts.")
+            raise forms.ValidationError(_("The range ends before it starts."))
         return lines
 
     @property

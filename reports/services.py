@@ -49,6 +49,8 @@ class Origin:
     client_address: str = ""
     on_behalf_of: str = ""
     evidence: list[EvidenceFile] = field(default_factory=list)
+    # The reporter's language (the page's or the request's); their notices follow it.
+    language: str = ""
 
 
 def _digest(kind: str, value: str) -> str:
@@ -177,6 +179,7 @@ def report_file(
         reporter_name=reporter.name,
         reporter_email=reporter.email,
         on_behalf_of=origin.on_behalf_of,
+        language=origin.language[:16],
         reporter_key=reporter_key(identity=reporter, origin=origin),
         receipt_digest=receipt_digest(receipt),
     )

@@ -3,19 +3,21 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseGone
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from hubmod.actors import Actor
-from hubmod.errors import ApplicationError, TooManyRequests
+from hubmod.errors import ApplicationError, Forbidden, Gone, TooManyRequests
 from moderation.models import Appeal
 from moderation.services.appeals import appeal_submit
 from reports.categories import CATEGORIES, category_get
-from reports.evidence import evidence_read
+from reports.evidence import evidence_for_download, evidence_read
 from reports.forms import ReportForm
-from reports.models import Evidence, Report
+from reports.models import Report
 from reports.selectors import report_status, report_with_receipt
 from reports.services import Origin, ReporterIdentity, Subject, report_file
 from reports.throttle import client_address, intake_throttle
@@ -68,6 +70,7 @@ def _file(request, form: ReportForm, category: str):
             source=Report.Source.FORM,
             client_address=client_address(request),
             evidence=evidence_read(data.get("evidence") or []),
+            language=request.LANGUAGE_CODE,
         ),
     )
 
@@ -86,10 +89,10 @@ def report_status_page(request, report_id: int):
 
 class ReporterAppealForm(forms.Form):
     statement = forms.CharField(
-        label="Why we should act",
+        label=_("Why we should act"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=20_000,
-        help_text="Tell us what the decision missed. Someone who took no part in it reviews your appeal.",
+        help_text=_("Tell us what the decision missed. Someone who took no part in it reviews your appeal."),
     )
 
 
@@ -113,7 +116,7 @@ def report_appeal(request, report_id: int):
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Your appeal was received. We will tell you the outcome.")
+            messages.success(request, _("Your appeal was received. We will tell you the outcome."))
             return redirect(f"{reverse('report-status', args=[report.pk])}?{urlencode({'receipt': receipt})}")
     return render(
         request,
@@ -125,8 +128,16 @@ def report_appeal(request, report_id: int):
 
 @permission_required("moderation.view_case", raise_exception=True)
 def evidence_download(request, evidence_id: int):
-    """Staff only: the file as stored, as an attachment the browser will not render inline."""
-    evidence = get_object_or_404(Evidence, pk=evidence_id)
+    """Staff only: the file as stored, as an attachment the browser will not render inline.
+    A restricted case's evidence is legal's alone (403 for anyone else); a purged file is 410."""
+    try:
+        evidence = evidence_for_download(evidence_id=evidence_id, user=request.user)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except Gone as exc:
+        return HttpResponseGone(exc.message, content_type="text/plain; charset=utf-8")
+    if evidence is None:
+        raise Http404("No such evidence.")
     response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name or "evidence")
     response["Content-Type"] = "application/octet-stream"
     response["X-Content-Type-Options"] = "nosniff"

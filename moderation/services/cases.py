@@ -12,7 +12,14 @@ from hub.models import Account, Repository
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.errors import ApplicationError, Conflict, Forbidden
+from hubmod.tasks import dispatch_on_commit
 from moderation.models import OPEN_CASE_STATES, Case, SlaRule
+from moderation.restriction import (
+    RESTRICTED_CATEGORIES,
+    ROUTED_TO_LEGAL_REASON,
+    case_is_restricted,
+    may_work_restricted,
+)
 from moderation.sla import sla_for
 
 
@@ -71,6 +78,13 @@ def case_for_report(
             if trusted:
                 _raise_urgency(existing, sla)
             return Attachment(existing)
+        # Child-safety cases belong to legal from the start: they open marked for legal, so only
+        # legal may take them (a release hands them back to legal, not to the general queue).
+        routed = (
+            {"escalated_to": Case.EscalatedTo.LEGAL, "escalation_reason": ROUTED_TO_LEGAL_REASON}
+            if category in RESTRICTED_CATEGORIES
+            else {}
+        )
         try:
             with transaction.atomic():
                 case = Case.objects.create(
@@ -79,9 +93,13 @@ def case_for_report(
                     priority=sla.priority,
                     due_at=timezone.now() + sla.time_to_decision,
                     revision=revision,
+                    **routed,
                 )
         except IntegrityError:
             continue
+        if repository is not None and repository.release_stage:
+            # A severe case halts a staged release; proactive review sits above moderation, so by name.
+            dispatch_on_commit("review.release_case_opened", case.pk)
         return Attachment(case, opened=True)
     raise Conflict("Could not open a case for this report; try again.")
 
@@ -123,9 +141,15 @@ def _require_owner_or_senior(case: Case, actor: Actor, verb: str) -> None:
         raise Forbidden(f"Only the assignee or a senior moderator can {verb} this case.")
 
 
+def _require_legal_for_restricted(case: Case, who, verb: str) -> None:
+    if case_is_restricted(case) and not may_work_restricted(who):
+        raise Forbidden(f"Only legal can {verb} this case: it is restricted (child safety or escalated to legal).")
+
+
 @transaction.atomic
 def case_claim(*, case_id: int, actor: Actor) -> Case:
     case = locked_case(case_id)
+    _require_legal_for_restricted(case, actor, "take")
     name = "claim_escalated" if case.state == Case.State.ESCALATED else "claim"
     audit.transition(case, name, actor=actor, by=actor.user)
     return case
@@ -146,6 +170,10 @@ def case_reassign(*, case_id: int, actor: Actor, to) -> Case:
     _require_owner_or_senior(case, actor, "reassign")
     if not (to.is_active and to.has_perm("moderation.decide_case")):
         raise ApplicationError("Not a moderator.", field_errors={"assignee": [f"{to} cannot decide cases."]})
+    if case_is_restricted(case) and not may_work_restricted(to):
+        raise ApplicationError(
+            "Not legal.", field_errors={"assignee": [f"{to} is not legal; only legal works restricted cases."]}
+        )
     audit.transition(case, "reassign", actor=actor, to=to, data={"assignee": to.get_username()})
     return case
 

@@ -14,40 +14,55 @@ from django.db import transaction
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from hubmod.i18n import notice_language
 from hubmod.tasks import dispatch_now
-from moderation.models import Appeal, Decision, NoticeTemplate
+from moderation.models import Appeal, Decision, EnforcementAction, NoticeTemplate
 from moderation.selectors import notice_token_for
 
 NOTICE_SWEEP_AFTER = timedelta(minutes=5)
 
 
-def render_notice(kind: str, context: dict) -> tuple[str, str]:
-    """Subject and body of a notice: the hub admins' edited template, or the shipped default."""
-    custom = NoticeTemplate.objects.filter(kind=kind).first()
-    if custom is not None:
-        return (
-            Template(custom.subject).render(Context(context, autoescape=False)).strip(),
-            Template(custom.body).render(Context(context, autoescape=False)),
-        )
-    subject, template = DEFAULT_NOTICES[kind]
-    return Template(subject).render(Context(context, autoescape=False)).strip(), render_to_string(template, context)
+def render_notice(kind: str, context: dict, *, language: str = "") -> tuple[str, str]:
+    """Subject and body of a notice in the recipient's language (English when we do not write
+    theirs): the hub admins' edited template for that language, or the shipped default."""
+    language = notice_language(language)
+    with translation.override(language):
+        for lang in dict.fromkeys([language, settings.LANGUAGE_CODE]):
+            custom = NoticeTemplate.objects.filter(kind=kind, language=lang).first()
+            if custom is not None:
+                return (
+                    Template(custom.subject).render(Context(context, autoescape=False)).strip(),
+                    Template(custom.body).render(Context(context, autoescape=False)),
+                )
+            if lang in DEFAULT_NOTICES[kind]:
+                subject, template = DEFAULT_NOTICES[kind][lang]
+                return (
+                    Template(subject).render(Context(context, autoescape=False)).strip(),
+                    render_to_string(template, context),
+                )
+    raise LookupError(f"No notice template for {kind}.")
 
 
+# The shipped defaults, per kind and language; `manage.py seed` copies them into NoticeTemplate
+# rows that hub admins then edit.
 DEFAULT_NOTICES = {
-    NoticeTemplate.Kind.STATEMENT_OF_REASONS: (
-        "Moderation decision on {{ subject }}",
-        "moderation/email/statement_of_reasons.txt",
-    ),
-    NoticeTemplate.Kind.REPORT_OUTCOME: (
-        "Outcome of your report about {{ subject }}",
-        "moderation/email/report_outcome.txt",
-    ),
-    NoticeTemplate.Kind.APPEAL_OUTCOME: (
-        "Your appeal about {{ decision.case.subject }} was decided",
-        "moderation/email/appeal_outcome.txt",
-    ),
+    NoticeTemplate.Kind.STATEMENT_OF_REASONS: {
+        "en": ("Moderation decision on {{ subject }}", "moderation/email/statement_of_reasons.txt"),
+        "de": ("Moderationsentscheidung zu {{ subject }}", "moderation/email/de/statement_of_reasons.txt"),
+    },
+    NoticeTemplate.Kind.REPORT_OUTCOME: {
+        "en": ("Outcome of your report about {{ subject }}", "moderation/email/report_outcome.txt"),
+        "de": ("Ergebnis Ihrer Meldung zu {{ subject }}", "moderation/email/de/report_outcome.txt"),
+    },
+    NoticeTemplate.Kind.APPEAL_OUTCOME: {
+        "en": ("Your appeal about {{ decision.case.subject }} was decided", "moderation/email/appeal_outcome.txt"),
+        "de": (
+            "Über Ihren Widerspruch zu {{ decision.case.subject }} wurde entschieden",
+            "moderation/email/de/appeal_outcome.txt",
+        ),
+    },
 }
 
 
@@ -67,15 +82,29 @@ def decision_notify(*, decision_id: int) -> None:
         return
     case = decision.case
     uploader = case.uploader
-    context = {"decision": decision, "case": case, "subject": case.subject, "notice_url": notice_url(decision)}
+    context = {
+        "decision": decision,
+        "case": case,
+        "subject": case.subject,
+        "notice_url": notice_url(decision),
+        # Labels of the requested actions; lazy, so each notice shows them in its own language.
+        "action_labels": [_action_label(kind) for kind in decision.requested_actions],
+    }
     if decision.outcome == Decision.Outcome.ACTIONED and uploader.email:
-        subject, body = render_notice(NoticeTemplate.Kind.STATEMENT_OF_REASONS, context)
+        subject, body = render_notice(NoticeTemplate.Kind.STATEMENT_OF_REASONS, context, language=uploader.language)
         send_mail(subject=subject, message=body, from_email=None, recipient_list=[uploader.email])
-    reporter_emails = sorted({e for e in case.reports.values_list("reporter_email", flat=True) if e})
-    if reporter_emails:
-        subject, body = render_notice(NoticeTemplate.Kind.REPORT_OUTCOME, context)
-        for email in reporter_emails:
-            send_mail(subject=subject, message=body, from_email=None, recipient_list=[email])
+    # Each reporter in the language they reported in (their first report on the case, if several).
+    reporter_languages: dict[str, str] = {}
+    for email, language in case.reports.order_by("id").values_list("reporter_email", "language"):
+        if email:
+            reporter_languages.setdefault(email, notice_language(language))
+    rendered: dict[str, tuple[str, str]] = {}
+    for email in sorted(reporter_languages):
+        language = reporter_languages[email]
+        if language not in rendered:
+            rendered[language] = render_notice(NoticeTemplate.Kind.REPORT_OUTCOME, context, language=language)
+        subject, body = rendered[language]
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[email])
     with transaction.atomic():
         Decision.objects.filter(pk=decision_id, notified_at__isnull=True).update(notified_at=timezone.now())
 
@@ -89,8 +118,12 @@ def appeal_notify(*, appeal_id: int) -> None:
     uploader = appeal.decision.case.uploader
     if uploader.email:
         context = {"appeal": appeal, "decision": appeal.decision, "notice_url": notice_url(appeal.decision)}
-        subject, body = render_notice(NoticeTemplate.Kind.APPEAL_OUTCOME, context)
+        subject, body = render_notice(NoticeTemplate.Kind.APPEAL_OUTCOME, context, language=uploader.language)
         send_mail(subject=subject, message=body, from_email=None, recipient_list=[uploader.email])
+
+
+def _action_label(kind: str):
+    return EnforcementAction.Kind(kind).label if kind in EnforcementAction.Kind.values else kind
 
 
 def notices_sweep() -> int:

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0003_hash_list_auto_actions'),
+        ("reports", "0003_hash_list_auto_actions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='report',
-            name='language',
+            model_name="report",
+            name="language",
             field=models.CharField(blank=True, max_length=16),
         ),
     ]

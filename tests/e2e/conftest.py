@@ -2,6 +2,7 @@
 database, and the stand-in hub's HTTP receiver on 127.0.0.1."""
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -123,3 +124,27 @@ def real_parts(transactional_db, celery_worker, integration_hub, live_server, se
     integration_hub.script.clear()
     settings.BASE_URL = live_server.url
     return live_server.url
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One browser for this module; closed after it, since Playwright's sync API keeps an event
+    loop in this thread while it runs, which async Django views elsewhere must not meet."""
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"No chromium at {CHROMIUM}: install Debian's chromium package (make test does it as root).")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # around it are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()

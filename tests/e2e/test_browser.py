@@ -1,7 +1,5 @@
 """Browser tests: Playwright driving Debian's chromium against the live server."""
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -9,29 +7,7 @@ import pytest
 from tests.factories import RepositoryFactory, moderator
 
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One browser for this module; closed after it, since Playwright's sync API keeps an event
-    loop in this thread while it runs, which async Django views elsewhere must not meet."""
-    if not shutil.which(CHROMIUM):
-        pytest.skip(f"No chromium at {CHROMIUM}: install Debian's chromium package (make test does it as root).")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-    # around it are still plain synchronous calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -40,6 +16,20 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+def staff_with_password(make, username: str):
+    user = make(username=username)
+    user.set_password(f"a long password for {username}")
+    user.save()
+    return user
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/console/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(f"a long password for {username}")
+    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -121,14 +111,9 @@ def test_a_missing_field_is_shown_next_to_it_and_in_the_summary(page):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_moderator_signs_in_and_sees_the_queue(page):
-    user = moderator(username="mia")
-    user.set_password("a long moderator password")
-    user.save()
+    staff_with_password(moderator, "mia")
 
-    page.goto("/console/")
-    page.get_by_label("Username").fill("mia")
-    page.get_by_label("Password").fill("a long moderator password")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "mia")
 
     page.get_by_role("heading", name="Review queue").wait_for()
     assert page.get_by_text("Nothing waiting").is_visible()
@@ -171,14 +156,9 @@ def test_a_moderator_filters_the_queue_opens_a_case_and_decides_on_a_license_cla
     case = case_for_report(repository=repo, account=None, category="license_violation").case
     case_for_report(repository=RepositoryFactory(), account=None, category="spam")
     clause = LicenseClause.objects.filter(license__key="llama3.1", actionable=True).order_by("ref").first()
-    user = moderator(username="mia")
-    user.set_password("a long moderator password")
-    user.save()
+    staff_with_password(moderator, "mia")
 
-    page.goto("/console/")
-    page.get_by_label("Username").fill("mia")
-    page.get_by_label("Password").fill("a long moderator password")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "mia")
     page.get_by_role("form", name="Filter the queue").get_by_label("Category").fill("license_violation")
     page.get_by_role("button", name="Filter").click()
     rows = page.get_by_role("form", name="Queue").locator("tbody tr")
@@ -229,9 +209,7 @@ def test_an_uploader_appeals_from_the_notice_and_a_reviewer_overturns_it(page, s
     receiver.wait_for(lambda d: d.payload["type"] == "enforcement.apply", timeout=10)
     mail = next(m for m in mailoutbox if m.to == ["uma@example.org"])
     notice_path = re.search(r"https?://[^/]+(/notices/\S+/)", mail.body).group(1)
-    reviewer = appeal_reviewer(username="rosa")
-    reviewer.set_password("a long reviewer password")
-    reviewer.save()
+    staff_with_password(appeal_reviewer, "rosa")
 
     # The uploader follows the link in the e-mail and appeals; no account needed.
     page.goto(notice_path)
@@ -241,10 +219,7 @@ def test_an_uploader_appeals_from_the_notice_and_a_reviewer_overturns_it(page, s
     assert page.get_by_test_id("appeal-state").inner_text().endswith("Submitted")
 
     # A reviewer who took no part overturns it from the console.
-    page.goto("/console/login/")
-    page.get_by_label("Username").fill("rosa")
-    page.get_by_label("Password").fill("a long reviewer password")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "rosa")
     page.get_by_role("link", name="Appeals").click()
     page.get_by_role("link", name=re.compile(r"^#\d+$")).first.click()
     page.get_by_label("Overturn it").check()
@@ -288,3 +263,39 @@ def test_the_transparency_page_shows_the_figures_as_charts(page):
     assert page.get_by_role("link", name="CSV").get_attribute("href").startswith("/transparency/summary.csv")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "transparency.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reviewer_requests_changes_before_publication_and_the_uploader_sees_why(page, settings):
+    from devtools.hub_receiver import HubReceiver
+    from hub.services import repository_sync
+    from hubmod.actors import Actor
+    from review.seed import seed
+    from tests.review.cards import card_without
+
+    seed()
+    receiver = HubReceiver(secret="whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=").start()
+    settings.HUB_WEBHOOK_URL, settings.HUB_WEBHOOK_SECRET = receiver.url, receiver.secret
+    repository_sync(actor=Actor.hub("test"), owner="lab", name="protein-designer", kind="model", revision="c" * 40,
+                    card=card_without("Evaluation"), capability_tags=["bio-design"])  # fmt: skip
+    staff_with_password(moderator, "rev")
+
+    sign_in(page, "rev")
+    page.get_by_role("link", name="Reviews").click()
+    page.get_by_role("row", name="pre-publication review").get_by_role("link").click()
+    page.get_by_label("Request changes").check()
+    page.get_by_label("Reasons").fill("Say how you keep it from designing toxins, and publish your evaluation.")
+    page.get_by_label("Evaluation", exact=True).check()
+    page.get_by_role("button", name="Record the outcome").click()
+    page.get_by_text("the hub and the uploader are told").wait_for()
+
+    [completed] = receiver.wait_for(lambda d: d.payload["type"] == "review.completed", timeout=10)
+    assert completed.payload["outcome"] == "changes_requested"
+    page.context.clear_cookies()  # the uploader has no console session
+    page.goto(completed.payload["review_url"].removeprefix(settings.BASE_URL))
+    assert page.get_by_test_id("review-outcome").inner_text().startswith("Changes requested")
+    assert "designing toxins" in page.get_by_test_id("review-reasons").inner_text()
+    assert "How the model was tested" in page.get_by_test_id("review-requested").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "review-changes-requested.png", full_page=True)
+    receiver.stop()
