@@ -185,21 +185,19 @@ def report_file(
     )
     for upload in origin.evidence:
         evidence_store(report=report, upload=upload)
-    audit.record(
-        actor=actor,
-        verb="report.filed",
-        target=report,
-        data={
-            "case": case.pk,
-            "source": origin.source,
-            "evidence": len(origin.evidence),
-            "joined_clean_case": attachment.joined_clean,
-        },
-    )
-    if attachment.opened:
-        audit.record(actor=actor, verb="case.opened", target=case, data={"category": category, "report": report.pk})
-    elif not attachment.joined_clean:
+    if not attachment.opened and not attachment.joined_clean and case.surge_detected_at is None:
         _surge_check(report)
+    filed = audit.Entry(
+        "report.filed",
+        report,
+        {"case": case.pk, "source": origin.source, "evidence": len(origin.evidence),
+         "joined_clean_case": attachment.joined_clean},
+    )  # fmt: skip
+    opened = (
+        [audit.Entry("case.opened", case, {"category": category, "report": report.pk})] if attachment.opened else []
+    )
+    # Last, and in one statement: the audit chain's head stays locked from here to commit.
+    audit.record_all(actor=actor, entries=[filed, *opened])
     if reporter.email:
         dispatch_on_commit("reports.report_receipt_send", report.pk, receipt)
     return report, receipt

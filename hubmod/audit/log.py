@@ -86,15 +86,33 @@ def _event(actor: Actor, verb: str, target: models.Model, data: dict[str, Any] |
     )
 
 
-@transaction.atomic
+# No savepoint: the caller's transaction already makes the event part of the change it records,
+# and a failure rolls both back; two savepoint round trips per event are most of an event's cost.
+@transaction.atomic(savepoint=False)
 def record(*, actor: Actor, verb: str, target: models.Model, data: dict[str, Any] | None = None) -> AuditEvent:
     [event] = _chained([_event(actor, verb, target, data)])
-    event.save()
+    event.save(force_insert=True)
     logger.info("audit", verb=verb, target_type=event.target_type, target_id=event.target_id, seq=event.seq)
     return event
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Entry:
+    verb: str
+    target: models.Model
+    data: dict[str, Any] | None = None
+
+
+@transaction.atomic(savepoint=False)
+def record_all(*, actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
+    """Several events of one change, chained under one lock and inserted in one statement."""
+    events = AuditEvent.objects.bulk_create(_chained([_event(actor, e.verb, e.target, e.data) for e in entries]))
+    for event in events:
+        logger.info("audit", verb=event.verb, target_type=event.target_type, target_id=event.target_id, seq=event.seq)
+    return events
+
+
+@transaction.atomic(savepoint=False)
 def record_many(*, actor: Actor, verb: str, targets: list[models.Model], data: dict[str, Any] | None = None) -> int:
     """One event per target, inserted in one statement: for fan-out such as lineage follow-up."""
     if not targets:
