@@ -123,7 +123,16 @@ class Case(ConcurrentTransitionMixin, TimestampedModel):
                 name="case_one_open_per_account_category",
             ),
         ]
-        indexes = [models.Index(fields=["state", "-priority", "due_at", "id"], name="case_queue_idx")]
+        indexes = [
+            models.Index(fields=["state", "-priority", "due_at", "id"], name="case_queue_idx"),
+            # The default queue asks for every open state at once; only a partial index in the
+            # queue's own order lets that page read 51 rows instead of sorting all open cases.
+            models.Index(
+                fields=["-priority", "due_at", "id"],
+                condition=Q(state__in=OPEN_CASE_STATES),
+                name="case_open_queue_idx",
+            ),
+        ]
         permissions = [
             ("claim_case", "Claim, release and escalate cases"),
             ("decide_case", "Decide and dismiss cases"),
