@@ -1,4 +1,4 @@
-.PHONY: run test lint format clean
+.PHONY: run test bench lint format clean
 
 # README command one: install, migrate, seed and run web + worker + beat + stand-in hub.
 run:
@@ -7,6 +7,10 @@ run:
 # README command two: lint and the whole suite (PostgreSQL + Redis when reachable).
 test:
 	scripts/test.sh
+
+# Speed as ratios against floors measured in the same run (PostgreSQL, Redis, gunicorn, wrk).
+bench:
+	scripts/bench.sh
 
 lint:
 	.venv/bin/ruff check .
