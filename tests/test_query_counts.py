@@ -66,3 +66,28 @@ def test_the_case_page_costs_the_same_for_1_or_10_reports(seeded):
     assert Report.objects.count() == 10
     assert one == ten
     assert ten <= 30
+
+
+def _lineage_queries(children: int) -> int:
+    from django.utils import timezone
+
+    from hub.models import BaseModelLink
+    from moderation.models import Decision, PolicySection
+    from moderation.services.lineage import lineage_open_cases
+
+    base = RepositoryFactory()
+    for _ in range(children):
+        BaseModelLink.objects.create(repository=RepositoryFactory(), base_full_name=base.full_name, relation="finetune")
+    parent = case_for_report(repository=base, account=None, category="other").case
+    decision = Decision.objects.create(
+        case=parent, outcome="actioned", decided_by=moderator(), appeal_deadline=timezone.now(), ground_label="x",
+        statement="x", requested_actions=["disable"], policy_section=PolicySection.objects.first(),
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as captured:
+        assert lineage_open_cases(decision_id=decision.pk) == children
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_opening_linked_cases_costs_the_same_for_3_or_30_descendants(seeded):
+    assert _lineage_queries(3) == _lineage_queries(30)

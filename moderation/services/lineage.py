@@ -52,7 +52,8 @@ def lineage_open_cases(*, decision_id: int) -> int:
                 ],
                 ignore_conflicts=True,  # a descendant with an open case in this category keeps it
             )
-            new_cases = list(linked.exclude(pk__in=before))
+            # With their subjects: an audit event keeps its target's name, and a case's name is its subject's.
+            new_cases = list(linked.exclude(pk__in=before).select_related("repository", "account"))
             opened += audit.record_many(
                 actor=SYSTEM,
                 verb="case.opened_by_lineage",
