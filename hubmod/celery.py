@@ -8,6 +8,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hubmod.settings")
 
 app = Celery("hubmod")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Celery's Django fixup looks this up by its old name, which the CELERY_ namespace never fills: without
+# it the worker closes its database connection around every task (PERFORMANCE.md: ~3.7x slower).
+app.conf["CELERY_DB_REUSE_MAX"] = int(os.environ.get("CELERY_DB_REUSE_MAX", "1000"))
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {

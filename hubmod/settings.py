@@ -140,9 +140,6 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Celery's Django fixup closes the DB connection around every task unless told to reuse it;
-# reopening costs ~3.7x throughput here (PERFORMANCE.md).
-CELERY_WORKER_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TIMEZONE = "UTC"
 
 # --- Auth --------------------------------------------------------------------------------------

@@ -84,3 +84,12 @@ def _json_formatter():
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, structlog.processors.JSONRenderer()],
         foreign_pre_chain=[structlog.contextvars.merge_contextvars, structlog.stdlib.add_log_level],
     )
+
+
+def test_the_worker_keeps_its_database_connection_between_tasks():
+    from celery.fixups.django import DjangoWorkerFixup
+
+    from hubmod.celery import app
+
+    # Celery's Django fixup reads the old setting name; unset, it reconnects around every task.
+    assert DjangoWorkerFixup(app).db_reuse_max >= 100
