@@ -55,12 +55,17 @@ def seeded(db):
     seed()
 
 
-@pytest.fixture
-def hub_api(db) -> APIClient:
+def hub_client() -> APIClient:
+    """An API client holding a new hub integration key."""
     _, key = HubKey.objects.create_key(name="test hub")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     return client
+
+
+@pytest.fixture
+def hub_api(db) -> APIClient:
+    return hub_client()
 
 
 def api_for(user) -> APIClient:

@@ -4,12 +4,11 @@ endpoint needs, so the answer is about who calls and never about the state."""
 import pytest
 from rest_framework.test import APIClient
 
-from hub.models import HubKey
 from hubmod.actors import Actor
 from moderation.models import Appeal, EnforcementAction
 from moderation.services.cases import case_claim, case_for_report
 from moderation.services.decisions import Ground, case_decide
-from tests.conftest import api_for
+from tests.conftest import api_for, hub_client
 from tests.factories import RepositoryFactory, appeal_reviewer, hub_admin, moderator
 
 ROLES = ["anonymous", "hub", "moderator", "appeal_reviewer", "hub_admin"]
@@ -115,10 +114,7 @@ def client_for(role):
     if role == "anonymous":
         return APIClient(), None
     if role == "hub":
-        _, key = HubKey.objects.create_key(name="hub")
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-        return client, None
+        return hub_client(), None
     user = STAFF[role]()
     return api_for(user), user
 

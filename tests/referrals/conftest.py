@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import pytest
 from rest_framework.test import APIClient
 
-from hub.models import HubKey
 from hubmod.actors import Actor
 from moderation.models import Case
 from moderation.roles import LEGAL
@@ -15,7 +14,7 @@ from moderation.services.cases import case_escalate
 from reports.evidence import EvidenceFile
 from reports.models import Evidence, Report
 from reports.services import Origin, ReporterIdentity, Subject, report_file
-from tests.conftest import api_for
+from tests.conftest import api_for, hub_client
 from tests.factories import RepositoryFactory, UserFactory, appeal_reviewer, hub_admin, moderator
 
 THREAT = b"I will hurt the people at the meetup on Friday. -- posted in the model card\n"
@@ -72,9 +71,6 @@ def client_for(role: str):
     if role == "anonymous":
         return APIClient(), None
     if role == "hub":
-        _, key = HubKey.objects.create_key(name="hub")
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-        return client, None
+        return hub_client(), None
     user = STAFF[role]()
     return api_for(user), user
