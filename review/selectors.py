@@ -38,6 +38,15 @@ def card_assessment_latest(repository: Repository) -> CardAssessment | None:
     return repository.card_assessments.order_by("-id").first()
 
 
+def card_checklist(repository: Repository) -> tuple[CardAssessment | None, list[tuple[ChecklistItem, bool | None]]]:
+    """The latest assessment, and each checklist item for the repository's kind with whether the
+    card covered it (None: not assessed yet)."""
+    assessment = card_assessment_latest(repository)
+    covered = assessment.items if assessment else {}
+    items = [(item, covered.get(item.key)) for item in checklist_items() if item.applies_to(repository.kind)]
+    return assessment, items
+
+
 def severe_categories() -> list[str]:
     return list(SlaRule.objects.filter(severity__in=SEVERE).values_list("category", flat=True))
 

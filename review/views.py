@@ -16,14 +16,14 @@ from review.forms import ReviewDecideForm, ReviewFilterForm
 from review.models import Review
 from review.selectors import (
     ReviewQueueFilters,
-    card_assessment_latest,
+    card_checklist,
     checklist_items,
     release_overview,
     review_get,
     review_queue,
 )
 from review.services.outcomes import review_for_token
-from review.services.releases import GateClosed, release_advance, release_start
+from review.services.releases import release_advance, release_start
 from review.services.reviews import review_claim, review_decide
 
 reviewers_only = permission_required("review.view_review", raise_exception=False)
@@ -64,12 +64,7 @@ def review_page(request, review_id: int):
         else:
             messages.success(request, f"Review #{review.pk} decided; the hub and the uploader are told.")
             return redirect("console-reviews")
-    assessment = card_assessment_latest(review.repository)
-    items = [
-        (item, assessment.items.get(item.key) if assessment else None)
-        for item in checklist_items()
-        if item.applies_to(review.repository.kind)
-    ]
+    assessment, items = card_checklist(review.repository)
     return render(
         request,
         "review/review.html",
@@ -105,9 +100,7 @@ def release_move_view(request, review_id: int, move: str):
         raise Http404("No such move.")
     try:
         release = service(repository_id=review.repository_id, actor=Actor.staff(request.user))
-    except GateClosed as exc:
-        messages.error(request, " ".join([exc.message.split(":")[0] + ":", *exc.unmet]))
-    except ApplicationError as exc:
+    except ApplicationError as exc:  # a closed gate's message names every unmet condition
         messages.error(request, exc.message)
     else:
         messages.success(request, f"{review.repository.full_name} is now at '{release.stage.label}'.")

@@ -41,7 +41,7 @@ def prepublication_route(*, repository: Repository, created: bool) -> Review | N
         )
     if not matched:
         if previous is not None or repository.review_status != ReviewStatus.NOT_REQUIRED:
-            _status_set(repository, ReviewStatus.NOT_REQUIRED)
+            repository_review_status_set(repository, ReviewStatus.NOT_REQUIRED)
         return None
     try:
         with transaction.atomic():
@@ -54,7 +54,7 @@ def prepublication_route(*, repository: Repository, created: bool) -> Review | N
     except IntegrityError:
         return None  # a concurrent sync of the same repository opened it
     review.criteria.set(matched)
-    _status_set(repository, ReviewStatus.PENDING)
+    repository_review_status_set(repository, ReviewStatus.PENDING)
     audit.record(
         actor=SYSTEM,
         verb="review.opened",
@@ -64,6 +64,7 @@ def prepublication_route(*, repository: Repository, created: bool) -> Review | N
     return review
 
 
-def _status_set(repository: Repository, status: str) -> None:
+def repository_review_status_set(repository: Repository, status: str) -> None:
+    """Mirror on the repository whether the hub may list its head revision. Caller holds the transaction."""
     repository.review_status = status
     repository.save(update_fields=["review_status", "updated_at"])

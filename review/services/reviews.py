@@ -12,6 +12,7 @@ from hubmod.errors import ApplicationError, Forbidden
 from review.models import Review
 from review.selectors import checklist_items
 from review.services.outcomes import review_completed
+from review.services.prepublication import repository_review_status_set
 
 _STATUS_AFTER = {
     Review.Outcome.APPROVED: ReviewStatus.APPROVED,
@@ -78,8 +79,6 @@ def review_decide(
         data={"outcome": outcome, "requested_items": requested_items},
     )
     if review.kind == Review.Kind.PRE_PUBLICATION:
-        repository = review.repository
-        repository.review_status = _STATUS_AFTER[outcome]
-        repository.save(update_fields=["review_status", "updated_at"])
+        repository_review_status_set(review.repository, _STATUS_AFTER[outcome])
     review_completed(review=review)
     return review
