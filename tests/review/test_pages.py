@@ -68,10 +68,18 @@ def test_the_uploader_page_says_why_and_what_to_add_with_the_reasons_escaped(fin
 
 @pytest.mark.django_db
 def test_the_console_pages_are_for_reviewers_only(finding, client):
-    response = client.get(f"/console/reviews/{finding.pk}/")
+    from tests.factories import UserFactory
 
-    assert response.status_code == 302
-    assert "/console/login/" in response["Location"]
+    anonymous = client.get(f"/console/reviews/{finding.pk}/")
+    client.force_login(UserFactory())
+    without_role = client.get(f"/console/reviews/{finding.pk}/")
+    decided = client.post(f"/console/reviews/{finding.pk}/", {"outcome": "approved", "reasons": "Fine."})
+
+    assert anonymous.status_code == 302
+    assert "/console/login/" in anonymous["Location"]
+    assert without_role.status_code == 302
+    assert decided.status_code == 302
+    assert Review.objects.get().state == "pending"
 
 
 @pytest.mark.django_db(transaction=True)
