@@ -1,5 +1,7 @@
 """DRF validation of a category's details, built from reports.categories."""
 
+from functools import cache
+
 from django_countries import countries
 from rest_framework import serializers
 
@@ -33,6 +35,7 @@ def _drf_field(spec: DetailField) -> serializers.Field:
     return serializers.CharField(max_length=spec.max_length, allow_blank=not spec.required, **common)
 
 
+@cache  # one class per category: built on every report, it cost more than validating with it
 def details_serializer_class(category: Category) -> type[serializers.Serializer]:
     fields = {spec.name: _drf_field(spec) for spec in category.fields}
     return type(f"{category.key.title()}DetailsSerializer", (serializers.Serializer,), fields)

@@ -10,6 +10,7 @@ from devtools.hub_receiver import HubReceiver
 from hub.models import HubKey
 from hubmod.celery import app as celery_app
 from moderation.models import StaffToken
+from moderation.sla import sla_rules_forget
 from review.seed import seed
 
 
@@ -33,6 +34,7 @@ def _eager_tasks_unless_integration(request):
 def _fresh_cache():
     """Rate-limit counters and other cached state never leak from one test into the next."""
     cache.clear()
+    sla_rules_forget()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.query import QuerySet
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -47,18 +47,54 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-def _chained(events: list[AuditEvent]) -> list[AuditEvent]:
-    """Give unsaved events their place in the chain. Locks the chain head until commit, so
-    concurrent writers chain in the order they commit."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first() or _head_restored()
+def _link(events: list[AuditEvent], *, seq: int, prev_hash: str) -> list[AuditEvent]:
+    """Give unsaved events their place in the chain after the head (`seq`, `prev_hash`)."""
     now = timezone.now()
     for event in events:
-        event.created_at = now
-        event.seq = head.seq + 1
-        event.prev_hash = head.hash
-        event.hash = event_hash(event)
-        head.seq, head.hash = event.seq, event.hash
+        seq += 1
+        event.created_at, event.seq, event.prev_hash = now, seq, prev_hash
+        event.hash = prev_hash = event_hash(event)
+    return events
+
+
+def _append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain events after the head and store them. Locks the chain head until commit, so
+    concurrent writers chain in the order they commit."""
+    if connection.vendor == "postgresql":
+        return _append_postgresql(events)
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first() or _head_restored()
+    _link(events, seq=head.seq, prev_hash=head.hash)
+    head.seq, head.hash = events[-1].seq, events[-1].hash
     head.save(update_fields=["seq", "hash"])
+    return AuditEvent.objects.bulk_create(events)
+
+
+_EVENT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+_EVENT_COLUMNS = ", ".join(connection.ops.quote_name(f.column) for f in _EVENT_FIELDS)
+_EVENT_ROW = "(" + ", ".join(["%s"] * len(_EVENT_FIELDS)) + ")"
+# The columns come from the model and the values are parameters.
+_HEAD_MOVED = "WITH moved AS (UPDATE audit_auditchainhead SET seq = %s, hash = %s WHERE id = 1)"
+_APPEND_SQL = f"{_HEAD_MOVED} INSERT INTO audit_auditevent ({_EVENT_COLUMNS}) VALUES {{rows}} RETURNING id"  # noqa: S608
+
+
+def _append_postgresql(events: list[AuditEvent]) -> list[AuditEvent]:
+    # Every report, decision and delivery writes here, all behind one lock: two statements (lock
+    # the head; move it and insert the events together) instead of the ORM's three or four.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT seq, hash FROM audit_auditchainhead WHERE id = 1 FOR UPDATE")
+        head = cursor.fetchone()
+        if head is None:
+            restored = _head_restored()
+            head = (restored.seq, restored.hash)
+        _link(events, seq=head[0], prev_hash=head[1])
+        params = [events[-1].seq, events[-1].hash]
+        for event in events:
+            params += [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _EVENT_FIELDS]
+        rows = ", ".join([_EVENT_ROW] * len(events))
+        cursor.execute(_APPEND_SQL.format(rows=rows), params)
+        for event, (pk,) in zip(events, cursor.fetchall(), strict=True):
+            event.pk = pk
+            event._state.adding, event._state.db = False, connection.alias
     return events
 
 
@@ -90,8 +126,7 @@ def _event(actor: Actor, verb: str, target: models.Model, data: dict[str, Any] |
 # and a failure rolls both back; two savepoint round trips per event are most of an event's cost.
 @transaction.atomic(savepoint=False)
 def record(*, actor: Actor, verb: str, target: models.Model, data: dict[str, Any] | None = None) -> AuditEvent:
-    [event] = _chained([_event(actor, verb, target, data)])
-    event.save(force_insert=True)
+    [event] = _append([_event(actor, verb, target, data)])
     logger.info("audit", verb=verb, target_type=event.target_type, target_id=event.target_id, seq=event.seq)
     return event
 
@@ -106,7 +141,7 @@ class Entry:
 @transaction.atomic(savepoint=False)
 def record_all(*, actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
     """Several events of one change, chained under one lock and inserted in one statement."""
-    events = AuditEvent.objects.bulk_create(_chained([_event(actor, e.verb, e.target, e.data) for e in entries]))
+    events = _append([_event(actor, e.verb, e.target, e.data) for e in entries])
     for event in events:
         logger.info("audit", verb=event.verb, target_type=event.target_type, target_id=event.target_id, seq=event.seq)
     return events
@@ -117,7 +152,7 @@ def record_many(*, actor: Actor, verb: str, targets: list[models.Model], data: d
     """One event per target, inserted in one statement: for fan-out such as lineage follow-up."""
     if not targets:
         return 0
-    events = AuditEvent.objects.bulk_create(_chained([_event(actor, verb, t, data) for t in targets]))
+    events = _append([_event(actor, verb, t, data) for t in targets])
     return len(events)
 
 

@@ -12,6 +12,7 @@ from hub.models import Account, Repository
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.errors import ApplicationError, Conflict, Forbidden
+from hubmod.sql import rows_as
 from hubmod.tasks import dispatch_on_commit
 from moderation.models import OPEN_CASE_STATES, Case, SlaRule
 from moderation.restriction import (
@@ -32,12 +33,28 @@ class Attachment:
     joined_clean: bool = False
 
 
-def _clean_case(subject: dict, category: str) -> Case | None:
-    return (
-        Case.objects.filter(**subject, category=category, state=Case.State.RESOLVED, clean_until__gt=timezone.now())
-        .order_by("-resolved_at")
-        .first()
-    )
+_OPEN_STATES_SQL = ", ".join(f"'{state}'" for state in OPEN_CASE_STATES)
+# Every report runs this; written out, it costs a third of what the ORM spends composing it.
+_OPEN_AND_CLEAN_SQL = f"""
+SELECT * FROM moderation_case
+WHERE {{subject_column}} = %s AND category = %s
+  AND (state IN ({_OPEN_STATES_SQL}) OR (state = 'resolved' AND clean_until > %s))
+ORDER BY CASE WHEN state IN ({_OPEN_STATES_SQL}) THEN 0 ELSE 1 END, resolved_at DESC NULLS LAST
+LIMIT 2
+"""  # noqa: S608 - built from constants; the values are parameters
+
+
+def _open_and_clean_cases(subject: dict, category: str) -> tuple[Case | None, Case | None]:
+    """The subject's open case in the category and its latest case found clean, in one query."""
+    [(relation, row)] = subject.items()
+    sql = _OPEN_AND_CLEAN_SQL.format(subject_column=f"{relation}_id")
+    open_case = clean_case = None
+    for case in rows_as(Case, sql, [row.pk, category, timezone.now()]):
+        if case.state in OPEN_CASE_STATES:
+            open_case = case
+        elif clean_case is None:
+            clean_case = case
+    return open_case, clean_case
 
 
 def _brings_new_evidence(case: Case, *, evidence_files: int, path: str, revision: str) -> bool:
@@ -67,13 +84,17 @@ def case_for_report(
     """
     subject = {"repository": repository} if repository is not None else {"account": account}
     sla = sla_for(category, trusted=trusted)
-    clean = None if trusted else _clean_case(subject, category)
-    if clean is not None and not _brings_new_evidence(
-        clean, evidence_files=evidence_files, path=path, revision=revision
-    ):
-        return Attachment(clean, joined_clean=True)
-    for _ in range(3):
-        existing = Case.objects.filter(**subject, category=category, state__in=OPEN_CASE_STATES).first()
+    for attempt in range(3):
+        if attempt == 0:
+            existing, clean = _open_and_clean_cases(subject, category)
+            if (
+                clean is not None
+                and not trusted
+                and not _brings_new_evidence(clean, evidence_files=evidence_files, path=path, revision=revision)
+            ):
+                return Attachment(clean, joined_clean=True)
+        else:  # lost a race to open the case: the winner's is there now
+            existing = Case.objects.filter(**subject, category=category, state__in=OPEN_CASE_STATES).first()
         if existing is not None:
             if trusted:
                 _raise_urgency(existing, sla)
