@@ -8,7 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
@@ -127,10 +127,13 @@ class Case(ConcurrentTransitionMixin, TimestampedModel):
             models.Index(fields=["state", "-priority", "due_at", "id"], name="case_queue_idx"),
             # The default queue asks for every open state at once; only a partial index in the
             # queue's own order lets that page read 51 rows instead of sorting all open cases.
+            # The queue's order as one ascending key, so a cursor is one range scan (selectors).
             models.Index(
-                fields=["-priority", "due_at", "id"],
+                F("priority") * -1,
+                F("due_at"),
+                F("id"),
                 condition=Q(state__in=OPEN_CASE_STATES),
-                name="case_open_queue_idx",
+                name="case_open_queue_keyset_idx",
             ),
         ]
         permissions = [
@@ -152,6 +155,15 @@ class Case(ConcurrentTransitionMixin, TimestampedModel):
     @property
     def subject_type(self) -> str:
         return "repository" if self.repository_id else "account"
+
+    @property
+    def subject_name(self) -> str:
+        """How the hub names the subject: owner/name, or the account's handle."""
+        return self.repository.full_name if self.repository_id else self.account.handle
+
+    @property
+    def assignee_name(self) -> str | None:
+        return self.assignee.username if self.assignee_id else None
 
     @property
     def uploader(self) -> Account:

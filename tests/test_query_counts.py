@@ -37,8 +37,10 @@ def test_filing_a_report_takes_a_fixed_number_of_queries(seeded):
     # Joining: the subject, its open and clean cases (one query), the report, the surge count,
     # and the audit chain (lock the head; move it and insert the events in one statement).
     # Opening adds the case insert in a savepoint, and the SLA table once per process.
-    assert first <= 11
-    assert joining <= 8
+    # (SQLite, the embedded default, moves the audit head in a statement of its own.)
+    audit = 2 if connection.vendor == "postgresql" else 3
+    assert first <= 9 + audit
+    assert joining <= 6 + audit
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from hubmod.api import require_perm, validated
 from hubmod.auth import actor_for
-from moderation.api.serializers import CaseDetailOutputSerializer, CaseOutputSerializer
+from moderation.api.serializers import CaseDetailOutputSerializer, CaseOutputSerializer, queue_line
 from moderation.models import Case, Decision
 from moderation.selectors import CURSOR_PATTERN, QueueFilters, case_get, case_queue_page, queue_counts
 from moderation.services.cases import BULK_ACTIONS, case_claim, case_escalate, case_reassign, case_release, cases_bulk
@@ -46,7 +46,7 @@ class CaseListApi(APIView):
             page, next_cursor = case_queue_page(filters=filters, user=request.user, cursor=query.get("cursor"))
         except OverflowError as exc:
             raise serializers.ValidationError({"cursor": ["This cursor is out of range."]}) from exc
-        return Response({"results": CaseOutputSerializer(page, many=True).data, "next": next_cursor})
+        return Response({"results": [queue_line(row) for row in page], "next": next_cursor})
 
 
 class CaseCountsApi(APIView):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -10,7 +13,7 @@ from hubmod.audit.log import trail
 from moderation.ladder import recommend
 from moderation.models import Appeal, Case, Decision, EnforcementAction
 from moderation.restriction import may_read_evidence
-from moderation.selectors import case_context
+from moderation.selectors import QueueRow, case_context
 
 
 @extend_schema_field(
@@ -22,13 +25,12 @@ from moderation.selectors import case_context
 )
 class SubjectField(serializers.Field):
     def to_representation(self, case: Case) -> dict:
-        subject = case.subject
-        return {"type": case.subject_type, "id": subject.full_name if case.repository_id else subject.handle}
+        return {"type": case.subject_type, "id": case.subject_name}
 
 
 class CaseOutputSerializer(serializers.ModelSerializer):
     subject = SubjectField(source="*")
-    assignee = serializers.CharField(source="assignee.username", default=None)
+    assignee = serializers.CharField(source="assignee_name", default=None)
 
     class Meta:
         model = Case
@@ -48,6 +50,35 @@ class CaseOutputSerializer(serializers.ModelSerializer):
             "created_at",
             "resolved_at",
         ]
+
+
+def _as_drf_writes(value: datetime | None) -> str | None:
+    """A datetime as DRF's DateTimeField writes it: ISO 8601 in the current zone, UTC as Z."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def queue_line(row: QueueRow) -> dict:
+    """CaseOutputSerializer's output for a queue row, written out: through DRF, the fifty lines of
+    a page cost more than the rest of the request. A test holds the two to the same output."""
+    return {
+        "id": row.id,
+        "state": row.state,
+        "category": row.category,
+        "priority": row.priority,
+        "due_at": _as_drf_writes(row.due_at),
+        "subject": {"type": row.subject_type, "id": row.subject_name},
+        "revision": row.revision,
+        "assignee": row.assignee_name,
+        "escalation_reason": row.escalation_reason,
+        "escalated_to": row.escalated_to,
+        "surge_detected_at": _as_drf_writes(row.surge_detected_at),
+        "clean_until": _as_drf_writes(row.clean_until),
+        "created_at": _as_drf_writes(row.created_at),
+        "resolved_at": _as_drf_writes(row.resolved_at),
+    }
 
 
 class ActionOutputSerializer(serializers.ModelSerializer):

@@ -226,3 +226,29 @@ def test_queue_is_most_urgent_first_and_cursor_paginates_without_gaps(seeded):
     keys = [(-c["priority"], c["due_at"], c["id"]) for c in seen]
     assert keys == sorted(keys)
     assert mod.get("/api/v1/cases", {"cursor": "garbage"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_queue_line_reads_exactly_as_the_case_page_shows_the_case(seeded):
+    from django.utils import timezone
+
+    from hub.models import Account
+    from hubmod.actors import Actor
+    from moderation.api.serializers import CaseOutputSerializer
+    from moderation.services.cases import case_claim, case_for_report
+
+    mod = moderator()
+    on_repository = case_for_report(repository=RepositoryFactory(), account=None, category="copyright").case
+    account = Account.objects.create(handle="spammer")
+    on_account = case_for_report(repository=None, account=account, category="spam").case
+    case_claim(case_id=on_repository.pk, actor=Actor.staff(mod))
+    Case.objects.filter(pk=on_repository.pk).update(surge_detected_at=timezone.now())
+    client = api_for(mod)
+
+    lines = client.get("/api/v1/cases").json()["results"]
+
+    assert {line["id"] for line in lines} == {on_repository.pk, on_account.pk}
+    for line in lines:
+        shown = client.get(f"/api/v1/cases/{line['id']}").json()
+        assert set(line) == set(CaseOutputSerializer().fields)
+        assert line == {key: shown[key] for key in line}
