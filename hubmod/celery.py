@@ -54,4 +54,8 @@ app.conf.beat_schedule = {
         "task": "reports.evidence_purge_expired",
         "schedule": 3600.0,
     },
+    "transparency-rollup-days": {
+        "task": "moderation.transparency_rollup",
+        "schedule": 600.0,
+    },
 }

@@ -640,3 +640,104 @@ class StatementSubmission(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.puid} ({'submitted' if self.submitted_at else 'waiting'})"
+
+
+class TransparencyDay(models.Model):
+    """A day of the public transparency summary, counted once into the daily rollups below.
+
+    The summary reads a day from its rollups only while the day is here and not stale: any write
+    that changes a counted day's figures later marks the day stale in its own transaction
+    (moderation.transparency.rollups), and beat counts it again.
+    """
+
+    day = models.DateField(primary_key=True)
+    stale = models.BooleanField(default=False)
+    rolled_up_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.day} ({'stale' if self.stale else 'rolled up'})"
+
+
+class DailyReportCount(models.Model):
+    day = models.DateField()
+    category = models.CharField(max_length=32)
+    source = models.CharField(max_length=16)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "category", "source"], name="daily_report_count_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.count} {self.category} reports by {self.source}"
+
+
+class DailyCaseCount(models.Model):
+    day = models.DateField(unique=True)
+    opened = models.PositiveIntegerField()
+    linked_by_lineage = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.opened} cases opened"
+
+
+class DailyDecisionCount(models.Model):
+    """Decisions made on a day, except rejected proposals, by every dimension the summary reports."""
+
+    day = models.DateField()
+    outcome = models.CharField(max_length=16)
+    category = models.CharField(max_length=32)
+    ground = models.CharField(max_length=16)
+    automated_detection = models.BooleanField()
+    automated_decision = models.BooleanField()
+    approval = models.CharField(max_length=16)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "day",
+                    "outcome",
+                    "category",
+                    "ground",
+                    "automated_detection",
+                    "automated_decision",
+                    "approval",
+                ],
+                name="daily_decision_count_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.count} {self.outcome} {self.category} decisions"
+
+
+class DailyActionCount(models.Model):
+    """Actions of the effective decisions made on a day (the decision's day, not the action's)."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=32)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "kind"], name="daily_action_count_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.count} {self.kind} actions"
+
+
+class DailyHoursToDecision(models.Model):
+    """How many of a day's decisions came how long after their case opened: a histogram whose
+    buckets are defined in moderation.transparency.histogram."""
+
+    day = models.DateField()
+    bucket = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "bucket"], name="daily_hours_to_decision_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.count} decisions in bucket {self.bucket}"

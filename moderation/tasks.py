@@ -84,3 +84,10 @@ def statements_submit() -> int:
     from moderation.transparency.tdb import statements_submit_batch
 
     return statements_submit_batch().created
+
+
+@shared_task(name="moderation.transparency_rollup", acks_late=True)
+def transparency_rollup() -> int:
+    from moderation.transparency.rollups import transparency_rollup_due
+
+    return transparency_rollup_due()

@@ -38,6 +38,7 @@ from moderation.models import Case, Decision, EnforcementAction, PolicySection, 
 from moderation.roles import MODERATOR
 from moderation.selectors import policy_current
 from moderation.sla import TRUSTED_FLAGGER_PRIORITY_BOOST
+from moderation.transparency.rollups import transparency_rollup_all
 from reports.models import Report, Reporter
 from reports.services import Origin, ReporterIdentity, reporter_key
 
@@ -490,6 +491,7 @@ def load_data_generate(
         return 0
 
     timed("analyze", analyze)
+    timed("transparency rollups (days)", transparency_rollup_all)
     return loads
 
 

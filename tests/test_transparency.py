@@ -129,6 +129,9 @@ def test_the_public_page_and_its_downloads(known_set, client):
     as_json = client.get("/transparency/summary.json", {"start": today, "end": today}).json()
 
     assert "Reports by category" in page
+    assert "(accurate to within 1%)" in page  # the durations come from a histogram
+    german = client.get("/transparency/", {"start": today, "end": today}, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "(auf 1 % genau)" in german
     assert 'aria-label="1 reports"' in page or 'aria-label="2 reports"' in page
     assert "decisions.total,5" in as_csv
     assert as_json["decisions"]["total"] == 5

@@ -18,6 +18,7 @@ from hubmod.errors import ApplicationError, Conflict
 from hubmod.tasks import dispatch_on_commit
 from moderation.models import Appeal, Case, Decision, EnforcementAction, Strike
 from moderation.services.enforcement import enforcement_revert_decision
+from moderation.transparency.rollups import transparency_day_mark_stale
 
 OPEN_APPEAL_STATES = (Appeal.State.SUBMITTED, Appeal.State.IN_REVIEW)
 RESTORE_AFTER_BUSINESS_DAYS = (10, 14)  # 17 U.S.C. 512(g)(2)(C)
@@ -142,6 +143,7 @@ def _close(appeal: Appeal, *, actor: Actor, outcome: str, statement: str, action
             EnforcementAction(decision=decision, kind=kind) for kind in actions if kind not in standing
         )
         audit.record(actor=actor, verb="decision.modified", target=decision, data={"actions": actions})
+        transparency_day_mark_stale(at=decision.created_at)
         for action in replacements:
             dispatch_on_commit("moderation.enforcement_deliver", action.pk)
     dispatch_on_commit("moderation.appeal_notify", appeal.pk)

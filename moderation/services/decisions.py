@@ -20,6 +20,7 @@ from moderation.models import OPEN_CASE_STATES, Case, Decision, EnforcementActio
 from moderation.selectors import policy_section_current
 from moderation.services.cases import locked_case
 from moderation.services.lineage import LINEAGE_ACTIONS
+from moderation.transparency.rollups import transparency_day_mark_stale
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,7 @@ def decision_approve(*, decision_id: int, actor: Actor) -> Decision:
     audit.transition(decision, "approve", actor=actor, by=actor.user, at=now)
     audit.transition(case, "approve", actor=actor, at=now, data={"decision": decision.pk})
     _take_effect(decision, strike_days=recommend(case, intent=decision.intent).strike_days)
+    transparency_day_mark_stale(at=decision.created_at)
     return decision
 
 
@@ -238,6 +240,7 @@ def decision_reject(*, decision_id: int, actor: Actor, reason: str) -> Decision:
     decision, case = _locked_proposal(decision_id)
     audit.transition(decision, "reject", actor=actor, by=actor.user, reason=reason)
     audit.transition(case, "send_back", actor=actor, data={"decision": decision.pk, "reason": reason})
+    transparency_day_mark_stale(at=decision.created_at)
     return decision
 
 
