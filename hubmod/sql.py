@@ -2,7 +2,7 @@
 
 Each report runs a handful of look-ups; composing them with the ORM (and even `Model.objects.raw`,
 which maps columns to fields anew on every call) costs several times what PostgreSQL spends
-answering them. Here the mapping is worked out once per model and column list.
+answering them. Here a query selects `columns(Model)`, and the rows map onto fields by position.
 """
 
 from __future__ import annotations
@@ -16,32 +16,37 @@ M = TypeVar("M", bound=models.Model)
 
 
 @cache
-def _reader(model: type[models.Model], columns: tuple[str, ...], vendor: str):
-    """Where each of the model's fields sits in the row, and the converters the ORM would apply."""
-    position = {column: index for index, column in enumerate(columns)}
-    fields = model._meta.concrete_fields  # from_db takes values in this order
-    order = [position[field.column] for field in fields]
-    converters = []
-    for index, field in enumerate(fields):
+def columns(model: type[models.Model]) -> str:
+    """The model's columns, in the order `rows_as` reads them: `SELECT {columns(Case)} FROM ...`."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    return ", ".join(f"{table}.{connection.ops.quote_name(field.column)}" for field in model._meta.concrete_fields)
+
+
+@cache
+def _converters(model: type[models.Model], vendor: str) -> tuple:
+    """What the ORM applies to each column it reads (JSON parsing, SQLite's dates...)."""
+    found = []
+    for index, field in enumerate(model._meta.concrete_fields):
         col = field.get_col(model._meta.db_table)
-        found = [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)]
-        if found:
-            converters.append((index, found))
-    return [field.attname for field in fields], order, converters
+        functions = [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)]
+        if functions:
+            found.append((index, functions))
+    return tuple(found)
 
 
 def rows_as(model: type[M], sql: str, params: list) -> list[M]:
-    """Instances of `model` from SQL selecting whole rows of its table (`SELECT * FROM ...`)."""
+    """Instances of `model` from SQL that selects `columns(model)`."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        columns = tuple(column[0] for column in cursor.description)
         rows = cursor.fetchall()
-    attnames, order, converters = _reader(model, columns, connection.vendor)
+    converters = _converters(model, connection.vendor)
+    attnames = [field.attname for field in model._meta.concrete_fields]
     instances = []
     for row in rows:
-        values = [row[index] for index in order]
-        for index, found in converters:
-            for converter in found:
-                values[index] = converter(values[index], None, connection)
-        instances.append(model.from_db(connection.alias, attnames, values))
+        if converters:
+            row = list(row)
+            for index, functions in converters:
+                for convert in functions:
+                    row[index] = convert(row[index], None, connection)
+        instances.append(model.from_db(connection.alias, attnames, row))
     return instances

@@ -17,7 +17,7 @@ from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.errors import ApplicationError, Forbidden
 from hubmod.receipts import receipt_digest, receipt_new
-from hubmod.sql import rows_as
+from hubmod.sql import columns, rows_as
 from hubmod.tasks import dispatch_on_commit
 from moderation.services.cases import case_for_report, case_mark_surge
 from reports.categories import category_get
@@ -67,7 +67,7 @@ def reporter_key(*, identity: ReporterIdentity, origin: Origin) -> str:
     return _digest("address", origin.client_address)
 
 
-_REPOSITORY_BY_NAME_SQL = "SELECT * FROM hub_repository WHERE full_name = %s"
+_REPOSITORY_BY_NAME_SQL = f"SELECT {columns(Repository)} FROM hub_repository WHERE full_name = %s"  # noqa: S608
 
 
 def _subject_rows(subject: Subject) -> tuple[Repository | None, Account | None]:

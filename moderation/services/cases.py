@@ -12,7 +12,7 @@ from hub.models import Account, Repository
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.errors import ApplicationError, Conflict, Forbidden
-from hubmod.sql import rows_as
+from hubmod.sql import columns, rows_as
 from hubmod.tasks import dispatch_on_commit
 from moderation.models import OPEN_CASE_STATES, Case, SlaRule
 from moderation.restriction import (
@@ -33,14 +33,13 @@ class Attachment:
     joined_clean: bool = False
 
 
-_OPEN_STATES_SQL = ", ".join(f"'{state}'" for state in OPEN_CASE_STATES)
-# Every report runs this; written out, it costs a third of what the ORM spends composing it.
+# Every report runs this; written out, it costs a third of what the ORM spends composing it. A
+# subject has one open case per category and rarely more than one found clean: the rows are few,
+# and picking among them here spares PostgreSQL planning a sort.
 _OPEN_AND_CLEAN_SQL = f"""
-SELECT * FROM moderation_case
+SELECT {columns(Case)} FROM moderation_case
 WHERE {{subject_column}} = %s AND category = %s
-  AND (state IN ({_OPEN_STATES_SQL}) OR (state = 'resolved' AND clean_until > %s))
-ORDER BY CASE WHEN state IN ({_OPEN_STATES_SQL}) THEN 0 ELSE 1 END, resolved_at DESC NULLS LAST
-LIMIT 2
+  AND (state IN ({", ".join(f"'{state}'" for state in OPEN_CASE_STATES)}) OR (state = 'resolved' AND clean_until > %s))
 """  # noqa: S608 - built from constants; the values are parameters
 
 
@@ -52,7 +51,7 @@ def _open_and_clean_cases(subject: dict, category: str) -> tuple[Case | None, Ca
     for case in rows_as(Case, sql, [row.pk, category, timezone.now()]):
         if case.state in OPEN_CASE_STATES:
             open_case = case
-        elif clean_case is None:
+        elif clean_case is None or case.resolved_at > clean_case.resolved_at:
             clean_case = case
     return open_case, clean_case
 
