@@ -3,6 +3,9 @@ personal token; the key's prefix says which."""
 
 from __future__ import annotations
 
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 from rest_framework import authentication, exceptions
 
 from hubmod.actors import Actor
@@ -76,3 +79,22 @@ def actor_for(request) -> Actor:
     if user is not None and user.is_authenticated:
         return Actor.staff(user)
     return Actor.reporter()
+
+
+class OneQueryPermissionBackend(ModelBackend):
+    """Django's model backend, reading a user's permissions in one query rather than two.
+
+    Every staff API call checks a permission on a user fresh from its token; the user's own and
+    their groups' permissions, read separately, were a fifth of a queue page's time.
+    """
+
+    def get_all_permissions(self, user_obj, obj=None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            granted = Permission.objects.all()
+            if not user_obj.is_superuser:
+                granted = granted.filter(Q(user=user_obj) | Q(group__user=user_obj))
+            rows = granted.order_by().values_list("content_type__app_label", "codename")
+            user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
+        return user_obj._perm_cache

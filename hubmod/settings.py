@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
+AUTHENTICATION_BACKENDS = ["hubmod.auth.OneQueryPermissionBackend"]
+
 ROOT_URLCONF = "hubmod.urls"
 WSGI_APPLICATION = "hubmod.wsgi.application"
 
