@@ -10,7 +10,7 @@ test:
 
 # Speed as ratios against floors measured in the same run (PostgreSQL, Redis, gunicorn, wrk).
 bench:
-	scripts/bench.sh
+	scripts/bench.sh $(BENCH)
 
 lint:
 	.venv/bin/ruff check .
