@@ -9,8 +9,10 @@ would, records it, and answers with the status codes it is told to (or hangs, to
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ class Delivery:
     payload: dict | None
     verified: bool
     status: int | str
+    client_port: int = 0  # which connection it came on: a kept-alive one carries many
 
 
 @dataclass
@@ -43,6 +46,7 @@ class HubReceiver:
 
     def __post_init__(self):
         self._lock = threading.Lock()
+        self._connections: set[socket.socket] = set()
         self._server = ThreadingHTTPServer((self.host, self.port), self._handler())
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
@@ -60,6 +64,12 @@ class HubReceiver:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        # Kept-alive connections outlive the listening socket: close them, so a client never sends
+        # to a stopped receiver (nor to its successor, should the port be handed out again).
+        with self._lock:
+            for connection in self._connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
 
     def verified(self) -> list[Delivery]:
         with self._lock:
@@ -88,17 +98,31 @@ class HubReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            # As a real hub does: keep the connection open between deliveries. Under HTTP/1.0 every
+            # delivery paid for a new TCP connection and a new server thread.
+            protocol_version = "HTTP/1.1"
+
+            def setup(self):
+                super().setup()
+                with receiver._lock:
+                    receiver._connections.add(self.connection)
+
+            def finish(self):
+                with receiver._lock:
+                    receiver._connections.discard(self.connection)
+                super().finish()
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 try:
                     payload = Webhook(receiver.secret).verify(body, headers)
                 except WebhookVerificationError:
-                    receiver._record(Delivery(headers.get("webhook-id", ""), None, False, 401))
+                    receiver._record(Delivery(headers.get("webhook-id", ""), None, False, 401, self.client_address[1]))
                     self._answer(401)
                     return
                 answer = receiver._next_answer()
-                receiver._record(Delivery(headers["webhook-id"], payload, True, answer))
+                receiver._record(Delivery(headers["webhook-id"], payload, True, answer, self.client_address[1]))
                 if answer == HANG:
                     time.sleep(receiver.hang_seconds)
                     answer = 204

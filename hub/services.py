@@ -150,21 +150,30 @@ _ACCOUNT_EFFECTS = {
 }
 
 
-def subject_apply_effect(*, subject: Repository | Account, kind: str, revert: bool) -> None:
-    """Mirror an enforcement the hub acknowledged. Caller holds the transaction."""
-    if isinstance(subject, Repository):
-        subject = Repository.objects.select_for_update().get(pk=subject.pk)
+def subject_apply_effect(
+    *, kind: str, revert: bool, repository_id: int | None = None, account_id: int | None = None
+) -> None:
+    """Mirror an enforcement the hub acknowledged on a repository or an account (give one id).
+    Caller holds the transaction; the row is locked only when the kind changes it."""
+    # A label, a warning, removed files: the hub keeps those; hubmod has no copy of them to change.
+    if repository_id is not None:
+        if kind != "gate" and kind not in _REPOSITORY_EFFECTS:
+            return
+        # With its owner, because saving a repository derives its full name from the owner's handle.
+        subject = Repository.objects.select_for_update(of=("self",)).select_related("owner").get(pk=repository_id)
         if kind == "gate":
             subject.gated = not revert
             subject.save(update_fields=["gated", "updated_at"])
             audit.record(actor=SYSTEM, verb="repository.ungated" if revert else "repository.gated", target=subject)
             return
-        name = _REPOSITORY_EFFECTS.get(kind)
+        name = _REPOSITORY_EFFECTS[kind]
     else:
-        subject = Account.objects.select_for_update().get(pk=subject.pk)
         name = _ACCOUNT_EFFECTS.get(kind)
+        if name is None:
+            return
+        subject = Account.objects.select_for_update().get(pk=account_id)
     transition_name = "reinstate" if revert else name
-    if name is None or not can_proceed(getattr(subject, transition_name)):
+    if not can_proceed(getattr(subject, transition_name)):
         # Already in the state the hub reports (a redelivered acknowledgement): nothing to mirror.
         return
     audit.transition(subject, transition_name, actor=SYSTEM, data={"enforcement": kind})

@@ -23,15 +23,24 @@ def columns(model: type[models.Model]) -> str:
 
 
 @cache
-def _converters(model: type[models.Model], vendor: str) -> tuple:
-    """What the ORM applies to each column it reads (JSON parsing, SQLite's dates...)."""
+def _converters(fields: tuple[models.Field, ...], vendor: str) -> tuple:
+    """What the ORM applies to each column it reads (JSON parsing, SQLite's dates and UUIDs...)."""
     found = []
-    for index, field in enumerate(model._meta.concrete_fields):
-        col = field.get_col(model._meta.db_table)
+    for index, field in enumerate(fields):
+        col = field.get_col(field.model._meta.db_table)
         functions = [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)]
         if functions:
             found.append((index, functions))
     return tuple(found)
+
+
+def read_as_orm(fields: tuple[models.Field, ...], row: tuple) -> list:
+    """One row of hand-written SQL whose columns are `fields`, converted as the ORM would."""
+    values = list(row)
+    for index, functions in _converters(fields, connection.vendor):
+        for convert in functions:
+            values[index] = convert(values[index], None, connection)
+    return values
 
 
 def rows_as(model: type[M], sql: str, params: list) -> list[M]:
@@ -39,14 +48,6 @@ def rows_as(model: type[M], sql: str, params: list) -> list[M]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    converters = _converters(model, connection.vendor)
-    attnames = [field.attname for field in model._meta.concrete_fields]
-    instances = []
-    for row in rows:
-        if converters:
-            row = list(row)
-            for index, functions in converters:
-                for convert in functions:
-                    row[index] = convert(row[index], None, connection)
-        instances.append(model.from_db(connection.alias, attnames, row))
-    return instances
+    fields = tuple(model._meta.concrete_fields)
+    attnames = [field.attname for field in fields]
+    return [model.from_db(connection.alias, attnames, read_as_orm(fields, row)) for row in rows]

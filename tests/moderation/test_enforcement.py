@@ -7,10 +7,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from hub.models import BaseModelLink, Repository
+from hub.models import Account, BaseModelLink, Repository
 from moderation.models import AutomationBreaker, Case, Decision, EnforcementAction, NoticeTemplate, Strike
 from moderation.services.cases import case_for_report
-from moderation.services.enforcement import enforcement_deliver, enforcement_expire, enforcement_sweep
+from moderation.services.enforcement import (
+    OutgoingAction,
+    enforcement_deliver,
+    enforcement_expire,
+    enforcement_sweep,
+)
 from moderation.services.lineage import lineage_open_cases
 from reports.models import HashList, KnownHash
 from tests.conftest import api_for
@@ -296,3 +301,93 @@ def test_follow_ups_the_broker_lost_are_sent_by_the_sweepers(seeded, hub_receive
     assert any(m.to == ["uploader@example.org"] for m in mailoutbox)
     assert lineage_sweep() == 0
     assert notices_sweep() == 0
+
+
+def _decision(*, kind: str, repository=None, account=None) -> Decision:
+    case = case_for_report(repository=repository, account=account, category="other").case
+    return Decision.objects.create(case=case, outcome="actioned", decided_by=moderator(), appeal_deadline=timezone.now(),
+                                   ground_label="x", statement="x", requested_actions=[kind], **_ground())  # fmt: skip
+
+
+def _delivered(*, kind: str, repository=None, account=None, reverses=None) -> EnforcementAction:
+    """Deliver one new action of `kind`: on a new decision about `repository` or `account`, or
+    undoing `reverses`."""
+    decision = reverses.decision if reverses else _decision(kind=kind, repository=repository, account=account)
+    action = EnforcementAction.objects.create(decision=decision, kind=kind, reverses=reverses)
+    assert enforcement_deliver(action_id=action.pk) is None
+    return EnforcementAction.objects.get(pk=action.pk)
+
+
+@pytest.mark.django_db
+def test_the_read_before_sending_equals_the_orms_values(seeded):
+    owner = AccountFactory()
+    repo = RepositoryFactory(owner=owner)
+    decision = _decision(kind="delist", repository=repo)
+    action = EnforcementAction.objects.create(decision=decision, kind="delist", not_before=timezone.now())
+
+    read = OutgoingAction.get(action.pk)
+
+    fresh = EnforcementAction.objects.get(pk=action.pk)
+    names = ["pk", "state", "kind", "reverses_id", "idempotency_key", "not_before", "created_at", "decision_id"]
+    assert [getattr(read, name) for name in names] == [getattr(fresh, name) for name in names]
+    assert (read.repository_id, read.repository_full_name, read.account_id) == (repo.pk, repo.full_name, None)
+    assert (read.uploader_id, read.uploader_handle) == (owner.pk, owner.handle)
+    assert OutgoingAction.get(0) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("about", "kind", "subject", "mirrored"),
+    [
+        ("repository", "delist", ("repository", "acme/tiny"), ("visibility", "delisted", "active")),
+        ("repository", "gate", ("repository", "acme/tiny"), ("gated", True, "active")),
+        ("repository", "label", ("repository", "acme/tiny"), ("visibility", "listed", "active")),
+        ("repository", "suspend_account", ("account", "acme"), ("visibility", "listed", "suspended")),
+        ("account", "restrict_account", ("account", "acme"), (None, None, "restricted")),
+        ("account", "warn", ("account", "acme"), (None, None, "active")),
+    ],
+)
+def test_each_kind_names_its_subject_to_the_hub_and_mirrors_what_the_hub_applied(
+    seeded, hub_receiver, about, kind, subject, mirrored
+):
+    owner = AccountFactory(handle="acme")
+    repo = RepositoryFactory(owner=owner, name="tiny")
+    on_repository = about == "repository"
+    action = _delivered(kind=kind, repository=repo if on_repository else None, account=None if on_repository else owner)
+
+    [delivery] = hub_receiver.verified()
+    field, value, standing = mirrored
+    assert action.state == "applied"
+    assert delivery.webhook_id == f"msg_{action.idempotency_key.hex}"
+    assert delivery.payload["type"] == "enforcement.apply"
+    assert (delivery.payload["subject"]["type"], delivery.payload["subject"]["id"]) == subject
+    assert delivery.payload["decision"] == action.decision_id
+    assert "/notices/" in delivery.payload["statement_url"]
+    if field is not None:
+        assert getattr(Repository.objects.get(pk=repo.pk), field) == value
+    assert Account.objects.get(pk=owner.pk).standing == standing
+
+
+@pytest.mark.django_db
+def test_a_reversal_reinstates_the_subject_and_marks_what_it_undid_reverted(seeded, hub_receiver):
+    repo = RepositoryFactory()
+    original = _delivered(kind="disable", repository=repo)
+    reversal = _delivered(kind="disable", reverses=original)
+
+    assert [d.payload["type"] for d in hub_receiver.verified()] == ["enforcement.apply", "enforcement.revert"]
+    assert reversal.state == "applied"
+    assert EnforcementAction.objects.get(pk=original.pk).state == "reverted"
+    assert Repository.objects.get(pk=repo.pk).visibility == "listed"
+
+
+@pytest.mark.django_db
+def test_a_reversal_waits_until_what_it_undoes_has_applied_and_sends_nothing_meanwhile(seeded, hub_receiver, settings):
+    applied = _delivered(kind="label", repository=RepositoryFactory())
+    pending = EnforcementAction.objects.create(decision=applied.decision, kind="delist")
+    reversal = EnforcementAction.objects.create(decision=applied.decision, kind="delist", reverses=pending)
+
+    waited = enforcement_deliver(action_id=reversal.pk)
+
+    assert waited == settings.ENFORCEMENT_RETRY_BASE_SECONDS
+    assert len(hub_receiver.verified()) == 1  # the label only
+    assert EnforcementAction.objects.get(pk=reversal.pk).state == "pending"
