@@ -121,6 +121,23 @@ def test_many_distinct_reporters_mark_a_surge_but_one_reporter_many_times_does_n
     assert not EnforcementAction.objects.exists()
 
 
+@pytest.mark.django_db
+def test_repeat_reports_between_new_reporters_neither_hide_nor_fake_a_surge(settings, seeded):
+    settings.SURGE_DISTINCT_REPORTERS = 4
+    settings.REPORT_RATE_PER_ADDRESS = "100/h"
+    brigaded = RepositoryFactory()
+
+    for i in range(3):
+        file(brigaded, address=f"198.51.100.{i}")
+        for _ in range(3):
+            file(brigaded, address="198.51.100.0")  # the first reporter again and again
+    assert Case.objects.get(repository=brigaded).surge_detected_at is None  # 3 distinct of 4
+
+    file(brigaded, address="198.51.100.9")
+
+    assert Case.objects.get(repository=brigaded).surge_detected_at is not None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_reporter_contests_a_decision_not_to_act_from_the_status_page(seeded, client, mailoutbox):
     from moderation.models import Appeal
