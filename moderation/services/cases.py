@@ -83,17 +83,14 @@ def case_for_report(
     """
     subject = {"repository": repository} if repository is not None else {"account": account}
     sla = sla_for(category, trusted=trusted)
-    for attempt in range(3):
-        if attempt == 0:
-            existing, clean = _open_and_clean_cases(subject, category)
-            if (
-                clean is not None
-                and not trusted
-                and not _brings_new_evidence(clean, evidence_files=evidence_files, path=path, revision=revision)
-            ):
-                return Attachment(clean, joined_clean=True)
-        else:  # lost a race to open the case: the winner's is there now
-            existing = Case.objects.filter(**subject, category=category, state__in=OPEN_CASE_STATES).first()
+    existing, clean = _open_and_clean_cases(subject, category)
+    if (
+        clean is not None
+        and not trusted
+        and not _brings_new_evidence(clean, evidence_files=evidence_files, path=path, revision=revision)
+    ):
+        return Attachment(clean, joined_clean=True)
+    for _ in range(3):
         if existing is not None:
             if trusted:
                 _raise_urgency(existing, sla)
@@ -116,6 +113,8 @@ def case_for_report(
                     **routed,
                 )
         except IntegrityError:
+            # Lost a race to open the case: the winner's is there now.
+            existing = Case.objects.filter(**subject, category=category, state__in=OPEN_CASE_STATES).first()
             continue
         if repository is not None and repository.release_stage:
             # A severe case halts a staged release; proactive review sits above moderation, so by name.
