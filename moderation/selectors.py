@@ -49,8 +49,8 @@ class QueueFilters:
 
 def case_queue(*, filters: QueueFilters = QueueFilters(), user=None) -> QuerySet[Case]:
     """Open work, most urgent first: priority, then the earliest due date."""
-    cases = Case.objects.select_related("repository__owner", "account", "assignee")
-    cases = cases.filter(state=filters.state) if filters.state else cases.filter(state__in=OPEN_CASE_STATES)
+    states = [filters.state] if filters.state else OPEN_CASE_STATES
+    cases = Case.objects.filter(state__in=states)
     if filters.category:
         cases = cases.filter(category=filters.category)
     if filters.priority_min is not None:
@@ -146,7 +146,7 @@ def case_queue_page(
 ) -> tuple[list[QueueRow], str | None]:
     """One page of the queue after `cursor` (keyset pagination: no OFFSET, however deep), and the
     cursor of the next page. A cursor is `priority_dueMicroseconds_id` of the last row shown."""
-    cases = case_queue(filters=filters, user=user).select_related(None)
+    cases = case_queue(filters=filters, user=user)
     if cursor:
         priority, due, pk = (int(part) for part in cursor.split("_"))
         due_at = _EPOCH + due * _MICROSECOND
