@@ -8,7 +8,7 @@ with the same groupings (moderation.transparency.figures), so the figures are ex
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
@@ -50,8 +50,8 @@ class Period:
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return datetime.combine(start, time.min, tz), datetime.combine(end + timedelta(days=1), time.min, tz)
+    [bounds] = moments_of([(start, end)], timezone.get_current_timezone())
+    return bounds
 
 
 def _period(start: date, end: date) -> Period:
