@@ -259,13 +259,19 @@ def bench_intake(subjects: list[str]) -> WrkResult:
         headers=JSON,
     )
     table = "local subjects = {" + ",".join(f'"{s}"' for s in subjects) + "}"
-    ours_lua = lua_post(
-        'string.format(\'{"subject": {"type": "repository", "id": "%s"}, "category": "spam", '
-        '"details": {"explanation": "Bench report %d-%d: the same promotional text on every page."}}\', '
-        "subjects[((tid * 7919 + n) % #subjects) + 1], tid, n)",
-        headers=JSON,
-        setup_lua=table,
-    )
+
+    def spread_reports(label: str, pause_ms: float | None = None) -> str:
+        """Spam reports spread over the subjects, each one's text numbered."""
+        return lua_post(
+            'string.format(\'{"subject": {"type": "repository", "id": "%s"}, "category": "spam", '
+            f'"details": {{"explanation": "{label} report %d-%d: the same promotional text on every page."}}}}\', '
+            "subjects[((tid * 7919 + n) % #subjects) + 1], tid, n)",
+            headers=JSON,
+            setup_lua=table,
+            pause_ms=pause_ms,
+        )
+
+    ours_lua = spread_reports("Bench")
     floors, ourses = in_turns(
         lambda: wrk(floor_lua, "/bench/floor", duration=round_duration),
         lambda: wrk(ours_lua, "/api/v1/reports", duration=round_duration),
@@ -281,17 +287,7 @@ def bench_intake(subjects: list[str]) -> WrkResult:
     # whatever a request costs. The latency goal is read at a steady half of the measured maximum.
     ROWS.append(Row("1. intake p99, saturated (16 conn.)", ours.p99, floor.p99, "ms", "(context)", True, info=True))
     steady_rate = ours.rate / 2
-    steady = wrk(
-        lua_post(
-            'string.format(\'{"subject": {"type": "repository", "id": "%s"}, "category": "spam", '
-            '"details": {"explanation": "Steady report %d-%d: the same promotional text on every page."}}\', '
-            "subjects[((tid * 7919 + n) % #subjects) + 1], tid, n)",
-            headers=JSON,
-            setup_lua=table,
-            pause_ms=CONNECTIONS / steady_rate * 1000,
-        ),
-        "/api/v1/reports",
-    )
+    steady = wrk(spread_reports("Steady", pause_ms=CONNECTIONS / steady_rate * 1000), "/api/v1/reports")
     ROWS.append(
         Row(
             "1. intake p99, 16 conn. at half the max rate",
