@@ -83,7 +83,8 @@ class HubClient:
         self.timeout = httpx.Timeout(settings.HUB_WEBHOOK_READ_TIMEOUT, connect=settings.HUB_WEBHOOK_CONNECT_TIMEOUT)
 
     def send(self, *, msg_id: str, payload: dict) -> DeliveryResult:
-        """POST one event. Never call this inside a database transaction."""
+        """POST one event. Inside a database transaction this holds its locks while the hub answers:
+        only an enforcement batch does, on purpose (its claimed actions stay locked while sent)."""
         if not self.url:
             return DeliveryResult(Delivery.RETRY, "HUB_WEBHOOK_URL is not set; set it and the action is retried.")
         if not self.secrets:

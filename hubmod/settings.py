@@ -119,10 +119,13 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
+    # Every process shares the cache, so a task already queued is seen by all (enforcement_wake).
+    TASKS_COALESCE = True
     # An unacknowledged task (its worker died) comes back after this; the sweeper is usually faster.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    TASKS_COALESCE = False
     # The embedded broker: kombu's SQLAlchemy transport on a SQLite file beside the database.
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=f"sqla+sqlite:///{BASE_DIR / 'celery-broker.sqlite3'}")
     # kombu's SQLAlchemy transport hands every transport option to create_engine, so the
@@ -205,6 +208,12 @@ ENFORCEMENT_MAX_ATTEMPTS = env.int("ENFORCEMENT_MAX_ATTEMPTS", default=8)
 ENFORCEMENT_RETRY_BASE_SECONDS = env.float("ENFORCEMENT_RETRY_BASE_SECONDS", default=5.0)
 # A pending action untouched this long was lost (broker outage, dead worker): beat sends it again.
 ENFORCEMENT_SWEEP_AFTER_SECONDS = env.int("ENFORCEMENT_SWEEP_AFTER_SECONDS", default=120)
+# Actions go out in batches: each batch one transaction, its actions locked while they are sent.
+ENFORCEMENT_BATCH = env.int("ENFORCEMENT_BATCH", default=50)
+# A batch starts no new delivery after this; the rest go in the next batch.
+ENFORCEMENT_BATCH_SECONDS = env.float("ENFORCEMENT_BATCH_SECONDS", default=5.0)
+# How long a queued drain stands for decisions made after it (its key's lifetime in the cache).
+ENFORCEMENT_WAKE_SECONDS = env.int("ENFORCEMENT_WAKE_SECONDS", default=60)
 APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=182)
 APPEAL_SLA_DAYS = env.int("APPEAL_SLA_DAYS", default=7)
 # Statements of reasons to the DSA Transparency Database (Art. 24(5)): off unless configured.

@@ -16,9 +16,9 @@ from hubmod.celery import app
 logger = logging.getLogger(__name__)
 
 
-def dispatch_now(task_name: str, *args) -> bool:
+def dispatch_now(task_name: str, *args, countdown: float | None = None) -> bool:
     try:
-        app.tasks[task_name].apply_async(args=args)
+        app.tasks[task_name].apply_async(args=args, countdown=countdown)
     except (OperationalError, OSError):
         logger.warning("The broker did not take %s for %r; left to the sweeper.", task_name, args[:1], exc_info=True)
         return False

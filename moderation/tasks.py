@@ -5,6 +5,14 @@ from celery import shared_task
 from moderation.services import appeals, cases, enforcement, lineage, notices
 
 
+@shared_task(name="moderation.enforcement_drain", bind=True, acks_late=True)
+def enforcement_drain(self) -> int:
+    # Run eagerly (tests, or inside a web request), the next batch waits for this one's commit.
+    return enforcement.enforcement_drain(parallel=not self.request.is_eager).applied
+
+
+# Actions are sent in batches by `enforcement_drain`; this one-action task stays for messages
+# queued before batches existed, and for an operator sending one action by hand.
 @shared_task(name="moderation.enforcement_deliver", bind=True, acks_late=True, max_retries=None)
 def enforcement_deliver(self, action_id: int) -> None:
     retry_in = enforcement.enforcement_deliver(action_id=action_id)

@@ -97,29 +97,39 @@ def test_opening_linked_cases_costs_the_same_for_3_or_30_descendants(seeded):
     assert _lineage_queries(3) == _lineage_queries(30)
 
 
-def _delivery_queries(kind: str) -> int:
+def _drain_queries(kind: str, count: int) -> tuple[int, int]:
+    """Queries one drain of `count` pending actions takes, and how many of them lock the audit chain."""
     from django.utils import timezone
 
     from moderation.models import Decision, EnforcementAction, PolicySection
-    from moderation.services.enforcement import enforcement_deliver
+    from moderation.services.enforcement import enforcement_drain
 
-    case = case_for_report(repository=RepositoryFactory(), account=None, category="other").case
-    decision = Decision.objects.create(
-        case=case, outcome="actioned", decided_by=moderator(), appeal_deadline=timezone.now(), ground_label="x",
-        statement="x", requested_actions=[kind], policy_section=PolicySection.objects.first(),
-    )  # fmt: skip
-    action = EnforcementAction.objects.create(decision=decision, kind=kind)
+    for _ in range(count):
+        case = case_for_report(repository=RepositoryFactory(), account=None, category="other").case
+        decision = Decision.objects.create(
+            case=case, outcome="actioned", decided_by=moderator(), appeal_deadline=timezone.now(), ground_label="x",
+            statement="x", requested_actions=[kind], policy_section=PolicySection.objects.first(),
+        )  # fmt: skip
+        EnforcementAction.objects.create(decision=decision, kind=kind)
     with CaptureQueriesContext(connection) as captured:
-        assert enforcement_deliver(action_id=action.pk) is None
-    assert EnforcementAction.objects.get(pk=action.pk).state == "applied"
-    return len(captured)
+        assert enforcement_drain(parallel=False).applied == count
+    assert not EnforcementAction.objects.filter(state="pending").exists()
+    chain_locks = sum("audit_auditchainhead" in q["sql"] and "FOR UPDATE" in q["sql"] for q in captured)
+    return len(captured), chain_locks
 
 
 @pytest.mark.django_db
-def test_delivering_an_enforcement_action_takes_a_fixed_number_of_queries(seeded, hub_receiver):
-    # One read before sending (the action and its subject's names); then, in one transaction:
-    # lock the action, move it to applied, and the audit chain. A delist also locks the repository,
-    # moves it and chains a second event. A label changes nothing hubmod keeps.
-    audit = 2 if connection.vendor == "postgresql" else 3
-    assert _delivery_queries("label") == 5 + audit
-    assert _delivery_queries("delist") == 7 + 2 * audit
+def test_a_batch_of_deliveries_takes_a_fixed_number_of_queries_and_locks_the_audit_chain_once(seeded, hub_receiver):
+    # Per batch: claim the actions with their subjects' names, read them as rows, the audit chain
+    # (once, however many events), and the savepoint the test's transaction turns the batch's
+    # transaction into. Per action: move it to applied; a delist also locks its repository and moves it.
+    label_1, chain_locks = _drain_queries("label", 1)
+    label_10, _ = _drain_queries("label", 10)
+    delist_10, delist_chain_locks = _drain_queries("delist", 10)
+    per_batch = label_1 - 1
+
+    assert per_batch == (6 if connection.vendor == "postgresql" else 7)
+    assert label_10 == per_batch + 10 * 1
+    assert delist_10 == per_batch + 10 * 3
+    if connection.vendor == "postgresql":  # SQLite has no row locks; it writes one at a time anyway
+        assert (chain_locks, delist_chain_locks) == (1, 1)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,7 +60,40 @@ def _link(events: list[AuditEvent], *, seq: int, prev_hash: str) -> list[AuditEv
     return events
 
 
+# Events recorded inside `batched()`, waiting to be chained together when it closes.
+_held: ContextVar[list[AuditEvent] | None] = ContextVar("audit_held", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Hold the events recorded inside until the block ends, then chain them in one statement.
+
+    For work that records many events in one transaction (a batch of deliveries): the chain head
+    is locked once, at the end, instead of once per event. Inside the block an event has no `seq`
+    or `pk` yet. Use it inside the transaction; if the block raises, the events are dropped with it.
+    """
+    if _held.get() is not None:
+        yield  # already inside a batch: its end chains these events too
+        return
+    held: list[AuditEvent] = []
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    if held:
+        _logged(_append_now(held))
+
+
 def _append(events: list[AuditEvent]) -> list[AuditEvent]:
+    held = _held.get()
+    if held is not None:
+        held.extend(events)
+        return events
+    return _append_now(events)
+
+
+def _append_now(events: list[AuditEvent]) -> list[AuditEvent]:
     """Chain events after the head and store them. Locks the chain head until commit, so
     concurrent writers chain in the order they commit."""
     if connection.vendor == "postgresql":
@@ -122,12 +158,20 @@ def _event(actor: Actor, verb: str, target: models.Model, data: dict[str, Any] |
     )
 
 
+def _logged(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Log events once they have their place in the chain; held ones are logged when it closes."""
+    for e in events:
+        if e.seq is not None:
+            logger.info("audit", verb=e.verb, target_type=e.target_type, target_id=e.target_id, seq=e.seq)
+    return events
+
+
 # No savepoint: the caller's transaction already makes the event part of the change it records,
 # and a failure rolls both back; two savepoint round trips per event are most of an event's cost.
 @transaction.atomic(savepoint=False)
 def record(*, actor: Actor, verb: str, target: models.Model, data: dict[str, Any] | None = None) -> AuditEvent:
     [event] = _append([_event(actor, verb, target, data)])
-    logger.info("audit", verb=verb, target_type=event.target_type, target_id=event.target_id, seq=event.seq)
+    _logged([event])
     return event
 
 
@@ -141,10 +185,7 @@ class Entry:
 @transaction.atomic(savepoint=False)
 def record_all(*, actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
     """Several events of one change, chained under one lock and inserted in one statement."""
-    events = _append([_event(actor, e.verb, e.target, e.data) for e in entries])
-    for event in events:
-        logger.info("audit", verb=event.verb, target_type=event.target_type, target_id=event.target_id, seq=event.seq)
-    return events
+    return _logged(_append([_event(actor, e.verb, e.target, e.data) for e in entries]))
 
 
 @transaction.atomic(savepoint=False)

@@ -17,7 +17,7 @@ from hubmod.business_days import add_business_days
 from hubmod.errors import ApplicationError, Conflict
 from hubmod.tasks import dispatch_on_commit
 from moderation.models import Appeal, Case, Decision, EnforcementAction, Strike
-from moderation.services.enforcement import enforcement_revert_decision
+from moderation.services.enforcement import enforcement_revert_decision, enforcement_wake_on_commit
 from moderation.transparency.rollups import transparency_day_mark_stale
 
 OPEN_APPEAL_STATES = (Appeal.State.SUBMITTED, Appeal.State.IN_REVIEW)
@@ -144,8 +144,8 @@ def _close(appeal: Appeal, *, actor: Actor, outcome: str, statement: str, action
         )
         audit.record(actor=actor, verb="decision.modified", target=decision, data={"actions": actions})
         transparency_day_mark_stale(at=decision.created_at)
-        for action in replacements:
-            dispatch_on_commit("moderation.enforcement_deliver", action.pk)
+        if replacements:
+            enforcement_wake_on_commit()
     dispatch_on_commit("moderation.appeal_notify", appeal.pk)
 
 

@@ -19,6 +19,7 @@ from moderation.ladder import ACCOUNT_ACTIONS, category_severity, needs_second_a
 from moderation.models import OPEN_CASE_STATES, Case, Decision, EnforcementAction, Strike
 from moderation.selectors import policy_section_current
 from moderation.services.cases import locked_case
+from moderation.services.enforcement import enforcement_wake_on_commit
 from moderation.services.lineage import LINEAGE_ACTIONS
 from moderation.transparency.rollups import transparency_day_mark_stale
 
@@ -201,8 +202,8 @@ def _take_effect(decision: Decision, *, strike_days: int) -> None:
         )
         for kind in decision.requested_actions
     )
-    for action in created:
-        dispatch_on_commit("moderation.enforcement_deliver", action.pk)
+    if created:
+        enforcement_wake_on_commit()
     if decision.case.repository_id and set(decision.requested_actions) & set(LINEAGE_ACTIONS):
         dispatch_on_commit("moderation.lineage_open_cases", decision.pk)
     if set(decision.requested_actions) - {EnforcementAction.Kind.LABEL}:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 from uuid import UUID
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from redis.exceptions import RedisError
 
-from hub.client import HubClient, delivery_record
+from hub.client import Delivery, DeliveryResult, HubClient, delivery_record
 from hub.models import Account, Repository, RepositoryFile
 from hub.services import subject_apply_effect
 from hubmod.actors import SYSTEM, Actor
@@ -28,7 +32,7 @@ ACCOUNT_KINDS = {EnforcementAction.Kind.RESTRICT_ACCOUNT, EnforcementAction.Kind
 # Every delivery runs this. Written out, it costs a ninth of the Python the ORM spends composing it;
 # joining the uploader once (the repository's owner, or the account the case is about) instead of
 # both halves what PostgreSQL spends on it. The decision and case rows are wide; only ids are read.
-_OUTGOING_SQL = """
+_OUTGOING_SELECT = """
     SELECT a.id, a.state, a.kind, a.reverses_id, a.idempotency_key, a.not_before, a.created_at,
            a.decision_id, c.repository_id, r.full_name, c.account_id, u.id, u.handle
     FROM moderation_enforcementaction a
@@ -36,11 +40,20 @@ _OUTGOING_SQL = """
     JOIN moderation_case c ON c.id = d.case_id
     LEFT JOIN hub_repository r ON r.id = c.repository_id
     JOIN hub_account u ON u.id = COALESCE(c.account_id, r.owner_id)
-    WHERE a.id = %s
 """
+_OUTGOING_SQL = _OUTGOING_SELECT + "WHERE a.id = %s"
+# Pending and not held for a remediation window; the batch also leaves those whose retry is not due.
+_SENDABLE = "a.state = 'pending' AND (a.not_before IS NULL OR a.not_before <= %s)"
+_DUE = "(a.next_attempt_at IS NULL OR a.next_attempt_at <= %s)"
+# A claimed action stays locked until its outcome is recorded: no other worker sends it meanwhile,
+# and a worker that dies lets go of it with its connection. SQLite has no row locks; there the
+# state-checked save keeps a second outcome from being recorded.
+_CLAIM_ONE_SQL = _OUTGOING_SELECT + f"WHERE a.id = %s AND {_SENDABLE}"
+_CLAIM_BATCH_SQL = _OUTGOING_SELECT + f"WHERE {_SENDABLE} AND {_DUE} ORDER BY a.id LIMIT %s"
+_LOCKED = " FOR UPDATE OF a SKIP LOCKED"
 
 
-@cache
+@functools.cache
 def _outgoing_fields() -> tuple[models.Field, ...]:
     """The model field behind each column `_OUTGOING_SQL` selects, in order."""
     action = [
@@ -72,10 +85,25 @@ class OutgoingAction:
 
     @classmethod
     def get(cls, action_id: int) -> OutgoingAction | None:
+        found = cls._read(_OUTGOING_SQL, [action_id])
+        return found[0] if found else None
+
+    @classmethod
+    def claim(cls, *, action_id: int | None = None, limit: int = 1) -> list[OutgoingAction]:
+        """Lock sendable actions for the caller's transaction: one by id, or a batch of those due."""
+        now = timezone.now()
+        if action_id is not None:
+            sql, params = _CLAIM_ONE_SQL, [action_id, now]
+        else:
+            sql, params = _CLAIM_BATCH_SQL, [now, now, limit]
+        return cls._read(sql + (_LOCKED if connection.vendor == "postgresql" else ""), params)
+
+    @classmethod
+    def _read(cls, sql: str, params: list) -> list[OutgoingAction]:
         with connection.cursor() as cursor:
-            cursor.execute(_OUTGOING_SQL, [action_id])
-            row = cursor.fetchone()
-        return cls(*read_as_orm(_outgoing_fields(), row)) if row is not None else None
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [cls(*read_as_orm(_outgoing_fields(), row)) for row in rows]
 
     @property
     def is_reversal(self) -> bool:
@@ -107,24 +135,71 @@ def webhook_payload(action: OutgoingAction) -> dict:
     }
 
 
-def _reversal_waiting(reversal: OutgoingAction) -> float | None:
-    """A reversal goes out only once what it undoes has applied; None when it may go now."""
-    original_state = EnforcementAction.objects.values_list("state", flat=True).get(pk=reversal.reverses_id)
-    if original_state == EnforcementAction.State.PENDING:
-        return settings.ENFORCEMENT_RETRY_BASE_SECONDS
-    if original_state == EnforcementAction.State.FAILED:
-        with transaction.atomic():
-            locked = EnforcementAction.objects.select_for_update().get(pk=reversal.pk)
-            if locked.state == EnforcementAction.State.PENDING:
-                audit.transition(
-                    locked,
-                    "mark_failed",
-                    actor=SYSTEM,
-                    error="Nothing to revert: the action it undoes never applied.",
-                    attempts=locked.attempts,
-                )
-        return None
-    return None
+@dataclass(frozen=True)
+class Sent:
+    outgoing: OutgoingAction
+    result: DeliveryResult | None  # None: a reversal not sent, as what it undoes never applied
+
+
+NOTHING_TO_REVERT = "Nothing to revert: the action it undoes never applied."
+
+
+def _send_claimed(claimed: list[OutgoingAction], client: HubClient) -> tuple[list[Sent], list[int], float | None]:
+    """Send claimed actions in order. A reversal waits until what it undoes has applied. Stops
+    early when the hub is in trouble (no use sending it the rest now) or the batch has run out of
+    time. Returns what was sent, the ids set aside to wait, and the seconds they wait for."""
+    sent: list[Sent] = []
+    waiting: list[int] = []
+    wait_seconds = settings.ENFORCEMENT_RETRY_BASE_SECONDS
+    deadline = time.monotonic() + settings.ENFORCEMENT_BATCH_SECONDS
+    for index, outgoing in enumerate(claimed):
+        if outgoing.is_reversal:
+            original = EnforcementAction.objects.values_list("state", flat=True).get(pk=outgoing.reverses_id)
+            if original == EnforcementAction.State.PENDING:
+                waiting.append(outgoing.pk)
+                continue
+            if original == EnforcementAction.State.FAILED:
+                sent.append(Sent(outgoing, None))
+                continue
+        result = client.send(msg_id=f"msg_{outgoing.idempotency_key.hex}", payload=webhook_payload(outgoing))
+        sent.append(Sent(outgoing, result))
+        if result.outcome is Delivery.RETRY:
+            waiting += [o.pk for o in claimed[index + 1 :]]
+            break
+        if time.monotonic() > deadline:
+            break  # the rest are released at commit and claimed by the next batch
+    return sent, waiting, wait_seconds if waiting else None
+
+
+def _record(sent: list[Sent]) -> list[float | None]:
+    """Record each answer on its action (locked by the claim), in the caller's transaction."""
+    actions = EnforcementAction.objects.in_bulk([s.outgoing.pk for s in sent])
+    delays = []
+    for done in sent:
+        action = actions[done.outgoing.pk]
+        if action.state != EnforcementAction.State.PENDING:
+            delays.append(None)  # recorded by another run meanwhile (SQLite, which has no row locks)
+            continue
+        if done.result is None:
+            audit.transition(action, "mark_failed", actor=SYSTEM, error=NOTHING_TO_REVERT, attempts=action.attempts)
+            delays.append(None)
+            continue
+        delays.append(delivery_record(action, done.result, delivered="mark_applied"))
+        if action.state == EnforcementAction.State.APPLIED:
+            # On the subject the webhook named: the one the hub has just applied it to.
+            subject_apply_effect(**done.outgoing.subject_key(), kind=action.kind, revert=action.is_reversal)
+            if action.is_reversal:
+                original = EnforcementAction.objects.select_for_update().get(pk=action.reverses_id)
+                audit.transition(original, "mark_reverted", actor=SYSTEM, data={"reversal": action.pk})
+    return delays
+
+
+def _set_aside(action_ids: list[int], seconds: float) -> None:
+    """Due again in `seconds`, without counting an attempt: they were not sent."""
+    if action_ids:
+        EnforcementAction.objects.filter(pk__in=action_ids).update(
+            next_attempt_at=timezone.now() + timedelta(seconds=seconds), updated_at=timezone.now()
+        )
 
 
 def enforcement_deliver(*, action_id: int, client: HubClient | None = None) -> float | None:
@@ -133,39 +208,93 @@ def enforcement_deliver(*, action_id: int, client: HubClient | None = None) -> f
     Returns the seconds to wait before the next attempt, or None when nothing is left to do.
     Safe to run twice at once: the webhook id is stable and only one run records the outcome.
     """
-    outgoing = OutgoingAction.get(action_id)
-    if outgoing is None or outgoing.state != EnforcementAction.State.PENDING:
-        return None
-    if outgoing.not_before and outgoing.not_before > timezone.now():
-        # Held for a remediation window; the sweeper sends it when the window closes.
-        return None
-    if outgoing.is_reversal:
-        waiting = _reversal_waiting(outgoing)
-        if waiting is not None:
-            return waiting
-    result = (client or HubClient()).send(
-        msg_id=f"msg_{outgoing.idempotency_key.hex}", payload=webhook_payload(outgoing)
-    )
-    with transaction.atomic():
-        # Only the action row is locked; its decision and case are not written here.
-        action = EnforcementAction.objects.select_for_update().get(pk=action_id)
-        if action.state != EnforcementAction.State.PENDING:
-            return None
-        delay = delivery_record(action, result, delivered="mark_applied")
-        if action.state == EnforcementAction.State.APPLIED:
-            # On the subject the webhook named: the one the hub has just applied it to.
-            subject_apply_effect(**outgoing.subject_key(), kind=action.kind, revert=action.is_reversal)
-            if action.is_reversal:
-                original = EnforcementAction.objects.select_for_update().get(pk=action.reverses_id)
-                audit.transition(original, "mark_reverted", actor=SYSTEM, data={"reversal": action.pk})
+    with transaction.atomic(), audit.batched():
+        claimed = OutgoingAction.claim(action_id=action_id)
+        if not claimed:
+            return None  # applied, failed, held for a remediation window, or being sent right now
+        sent, waiting, wait_seconds = _send_claimed(claimed, client or HubClient())
+        if waiting:
+            _set_aside(waiting, wait_seconds)
+            return wait_seconds
+        [delay] = _record(sent)
         return delay
+
+
+@dataclass(frozen=True)
+class Drained:
+    claimed: int
+    applied: int
+    # Seconds until some action this batch touched is due again; None when none is.
+    next_in: float | None
+
+
+def enforcement_drain(*, client: HubClient | None = None, parallel: bool = True) -> Drained:
+    """Send one batch of due actions and record the answers in one transaction.
+
+    A full batch asks for another drain at once: with `parallel`, before sending, so a second worker
+    claims the next batch while this one sends; otherwise after commit. Actions to retry later ask
+    for a drain when they come due.
+    """
+    _wake_reset()
+    with transaction.atomic(), audit.batched():
+        claimed = OutgoingAction.claim(limit=settings.ENFORCEMENT_BATCH)
+        if len(claimed) == settings.ENFORCEMENT_BATCH:
+            if parallel:
+                dispatch_now(DRAIN_TASK)
+            else:
+                dispatch_on_commit(DRAIN_TASK)
+        sent, waiting, wait_seconds = _send_claimed(claimed, client or HubClient())
+        if waiting:
+            _set_aside(waiting, wait_seconds)
+        delays = [d for d in _record(sent) if d is not None]
+        if len(sent) + len(waiting) < len(claimed):
+            dispatch_on_commit(DRAIN_TASK)  # out of time: the rest go in the next batch
+    if waiting:
+        delays.append(wait_seconds)
+    next_in = min(delays) if delays else None
+    if next_in is not None:
+        dispatch_now(DRAIN_TASK, countdown=next_in)
+    applied = sum(1 for s in sent if s.result is not None and s.result.outcome is Delivery.DELIVERED)
+    return Drained(claimed=len(claimed), applied=applied, next_in=next_in)
+
+
+DRAIN_TASK = "moderation.enforcement_drain"
+# Set while a drain is queued and has not started: decisions made meanwhile need no drain of their own.
+_WAKE_KEY = "hubmod:enforcement:drain-queued"
+
+
+def enforcement_wake() -> None:
+    """Have the pending actions sent: queue a drain, unless one is queued and has not yet started.
+
+    Every decision, reversal and retry calls this after commit. A burst of a thousand decisions
+    then costs a handful of drains (PERFORMANCE.md: every task costs ~4 ms between producer and
+    worker), not a task per action. Without a cache shared by all processes, every call queues one.
+    """
+    if settings.TASKS_COALESCE:
+        try:
+            if not cache.add(_WAKE_KEY, 1, timeout=settings.ENFORCEMENT_WAKE_SECONDS):
+                return
+        except (RedisError, OSError):
+            pass  # the broker is likely down too: dispatching logs it, and the sweeper follows up
+    dispatch_now(DRAIN_TASK)
+
+
+def enforcement_wake_on_commit() -> None:
+    transaction.on_commit(enforcement_wake)
+
+
+def _wake_reset() -> None:
+    """A drain has started: from now on a new decision must queue another, as this one may miss it."""
+    if settings.TASKS_COALESCE:
+        with contextlib.suppress(RedisError, OSError):  # the key expires on its own
+            cache.delete(_WAKE_KEY)
 
 
 @transaction.atomic
 def enforcement_retry(*, action_id: int, actor: Actor) -> EnforcementAction:
     action = EnforcementAction.objects.select_for_update().get(pk=action_id)
     audit.transition(action, "retry", actor=actor, at=timezone.now())
-    dispatch_on_commit("moderation.enforcement_deliver", action.pk)
+    enforcement_wake_on_commit()
     return action
 
 
@@ -192,20 +321,23 @@ def enforcement_revert_decision(
             target=reversal,
             data={"reverses": action.pk, "reason": reason},
         )
-        dispatch_on_commit("moderation.enforcement_deliver", reversal.pk)
         reversals.append(reversal)
+    if reversals:
+        enforcement_wake_on_commit()
     return reversals
 
 
 def enforcement_sweep() -> int:
-    """Re-dispatch pending actions the broker lost; run by beat. Returns how many."""
+    """Beat: queue drains for pending actions left behind (a lost message, a dead worker, a retry
+    whose drain the broker dropped). Returns how many it found, up to a thousand."""
     cutoff = timezone.now() - timedelta(seconds=settings.ENFORCEMENT_SWEEP_AFTER_SECONDS)
     due = EnforcementAction.objects.filter(state=EnforcementAction.State.PENDING).exclude(not_before__gt=timezone.now())
     stale = due.filter(next_attempt_at__lt=cutoff) | due.filter(next_attempt_at__isnull=True, created_at__lt=cutoff)
-    ids = list(stale.values_list("pk", flat=True)[:1000])
-    for pk in ids:
-        dispatch_now("moderation.enforcement_deliver", pk)
-    return len(ids)
+    found = stale.values_list("pk", flat=True)[:1000].count()
+    # Not through the wake: its key may belong to a drain that was lost.
+    for _ in range(min(2, found)):  # one per worker process; each full batch asks for the next
+        dispatch_now(DRAIN_TASK)
+    return found
 
 
 def enforcement_expire() -> int:
@@ -223,7 +355,7 @@ def enforcement_expire() -> int:
                 decision_id=action.decision_id, kind=action.kind, reverses=action
             )
             audit.record(actor=SYSTEM, verb="enforcementaction.expired", target=action, data={"reversal": reversal.pk})
-            dispatch_on_commit("moderation.enforcement_deliver", reversal.pk)
+            enforcement_wake_on_commit()
             count += 1
     return count
 

@@ -462,11 +462,14 @@ def bench_lineage(token: str) -> None:
 
 
 def bench_enforcement(count: int = 2000) -> None:
-    """Drain rate of `count` deliveries to a local receiver against `count` no-op tasks, in turns."""
+    """Drain rate of `count` deliveries to a local receiver against `count` no-op tasks, in turns.
+
+    Each action is woken as a decision's commit wakes it; the worker sends them in batches."""
     import redis
 
     from hubmod.celery import app
     from moderation.models import Decision, EnforcementAction
+    from moderation.services.enforcement import enforcement_wake
 
     per_round = count // ROUNDS
     counter = redis.Redis.from_url(REDIS_URL)
@@ -486,8 +489,8 @@ def bench_enforcement(count: int = 2000) -> None:
             EnforcementAction(decision_id=pk, kind="label") for pk in next(batches)
         )
         started = time.monotonic()
-        for action in actions:
-            app.send_task("moderation.enforcement_deliver", args=[action.pk], queue="bench")
+        for _ in actions:
+            enforcement_wake()  # what each decision's commit does
         # By primary-key range: a list of ids every poll cost the harness more than a delivery.
         pending = EnforcementAction.objects.filter(pk__gte=actions[0].pk, pk__lte=actions[-1].pk, state="pending")
         wait_until(lambda: not pending.exists(), timeout=300, what="enforcement drain", interval=0.2)

@@ -479,7 +479,7 @@ def test_redis_down_while_deciding_is_applied_after_redis_returns_through_the_sw
     action = _action(decision_id)
     assert action.state == EnforcementAction.State.PENDING
     assert action.attempts == 0
-    assert "The broker did not take moderation.enforcement_deliver" in stack.web_log.read_text()
+    assert "The broker did not take moderation.enforcement_drain" in stack.web_log.read_text()
     assert parts.receiver.deliveries == []
 
     stack.redis.start()  # the same port, and empty: the queued work is gone
