@@ -106,6 +106,15 @@ else:
     # A new PostgreSQL connection costs ~13 ms here (PERFORMANCE.md): keep them open.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The hot hand-written look-ups are prepared once per connection (hubmod.sql.planned_once);
+    # the ORM's queries never are. Off for a PgBouncer in transaction mode older than 1.21.
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options.setdefault("prepare_threshold", 5)
+        # Planned once means planned once: by default PostgreSQL may go on planning a prepared
+        # statement for its values, which for the intake's statement costs twice its running.
+        # Only prepared statements follow this setting; each of them looks rows up by key.
+        options.setdefault("options", "-c plan_cache_mode=force_generic_plan")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery -----------------------------------------------------------------

@@ -3,14 +3,20 @@
 Each report runs a handful of look-ups; composing them with the ORM (and even `Model.objects.raw`,
 which maps columns to fields anew on every call) costs several times what PostgreSQL spends
 answering them. Here a query selects `columns(Model)`, and the rows map onto fields by position.
+
+PostgreSQL spends more planning these look-ups than running them (0.27 ms against 0.06 for a
+subject's cases), so they run on `planned_once()`: prepared once per connection, then only run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import TypeVar
 
 from django.db import connection, models
+from django.db.models import signals
 
 M = TypeVar("M", bound=models.Model)
 
@@ -43,11 +49,96 @@ def read_as_orm(fields: tuple[models.Field, ...], row: tuple) -> list:
     return values
 
 
+def prepared_statements() -> bool:
+    threshold = connection.settings_dict["OPTIONS"].get("prepare_threshold")
+    return connection.vendor == "postgresql" and threshold is not None
+
+
+@contextmanager
+def planned_once() -> Iterator:
+    """A cursor whose statements PostgreSQL plans on their first runs in a connection, then reuses.
+
+    Django's own cursor binds parameters on the client, so every query arrives as new text and is
+    planned anew. This one binds them on the server, and psycopg prepares a statement once it has
+    run `prepare_threshold` times. Only for hand-written SQL with plain `%s` parameters; the ORM's
+    queries stay on Django's cursor. Where prepared statements are off (a PgBouncer in transaction
+    mode before 1.21, or SQLite) it is Django's cursor.
+    """
+    if not prepared_statements():
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    raw = ServerBindingCursor(connection.connection)
+    # Wrapped as Django wraps its own, so the queries are counted, logged and checked the same way.
+    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    with cursor:
+        yield cursor
+
+
+def instance_from(model: type[M], values: list | tuple) -> M:
+    fields = tuple(model._meta.concrete_fields)
+    return model.from_db(connection.alias, [f.attname for f in fields], read_as_orm(fields, values))
+
+
+def split_row(row: tuple, *models: type[models.Model]) -> list[models.Model | None]:
+    """One row of `SELECT {columns(A)}, {columns(B)} ... LEFT JOIN ...` as an A and a B; None for a
+    model whose columns are all NULL (no match on its side of an outer join)."""
+    found, start = [], 0
+    for model in models:
+        width = len(model._meta.concrete_fields)
+        values = row[start : start + width]
+        found.append(None if values[0] is None else instance_from(model, values))
+        start += width
+    return found
+
+
 def rows_as(model: type[M], sql: str, params: list) -> list[M]:
     """Instances of `model` from SQL that selects `columns(model)`."""
-    with connection.cursor() as cursor:
+    with planned_once() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    fields = tuple(model._meta.concrete_fields)
-    attnames = [field.attname for field in fields]
-    return [model.from_db(connection.alias, attnames, read_as_orm(fields, row)) for row in rows]
+    return [instance_from(model, row) for row in rows]
+
+
+@cache
+def _insert_sql(model: type[models.Model]) -> tuple[str, tuple[models.Field, ...]]:
+    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    return f"INSERT INTO {table} ({names}) VALUES ({placeholders}) RETURNING {pk}", fields  # noqa: S608
+
+
+def insertable(model: type[models.Model]) -> bool:
+    """Whether `insert` may write the model by hand: PostgreSQL, and nothing listens for its saves."""
+    listened = signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
+    return prepared_statements() and not listened
+
+
+def insert_statement(instance: models.Model) -> tuple[str, list]:
+    """`INSERT ... RETURNING id` for a new instance, with its values as `save()` would write them
+    (defaults, `auto_now`), to run alone or inside a larger statement. Mark it stored with `inserted`."""
+    sql, fields = _insert_sql(type(instance))
+    return sql, [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+
+
+def inserted(instance: M, pk: int) -> M:
+    instance.pk = pk
+    instance._state.adding, instance._state.db = False, connection.alias
+    return instance
+
+
+def insert(instance: M) -> M:
+    """Store a new row as `instance.save()` would, in one prepared statement where `insertable`."""
+    if not insertable(type(instance)):
+        instance.save(force_insert=True)
+        return instance
+    sql, params = insert_statement(instance)
+    with planned_once() as cursor:
+        cursor.execute(sql, params)
+        (pk,) = cursor.fetchone()
+    return inserted(instance, pk)

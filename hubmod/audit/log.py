@@ -24,6 +24,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from hubmod.actors import Actor
 from hubmod.audit.models import AuditChainHead, AuditEvent
 from hubmod.errors import Conflict, Forbidden, IllegalTransition
+from hubmod.sql import planned_once
 
 logger = structlog.get_logger("hubmod.audit")
 
@@ -85,19 +86,19 @@ def batched() -> Iterator[None]:
         _logged(_append_now(held))
 
 
-def _append(events: list[AuditEvent]) -> list[AuditEvent]:
+def _append(events: list[AuditEvent], head: Head | None = None) -> list[AuditEvent]:
     held = _held.get()
     if held is not None:
         held.extend(events)
         return events
-    return _append_now(events)
+    return _append_now(events, head)
 
 
-def _append_now(events: list[AuditEvent]) -> list[AuditEvent]:
+def _append_now(events: list[AuditEvent], head: Head | None = None) -> list[AuditEvent]:
     """Chain events after the head and store them. Locks the chain head until commit, so
     concurrent writers chain in the order they commit."""
     if connection.vendor == "postgresql":
-        return _append_postgresql(events)
+        return _append_postgresql(events, head)
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first() or _head_restored()
     _link(events, seq=head.seq, prev_hash=head.hash)
     head.seq, head.hash = events[-1].seq, events[-1].hash
@@ -105,24 +106,38 @@ def _append_now(events: list[AuditEvent]) -> list[AuditEvent]:
     return AuditEvent.objects.bulk_create(events)
 
 
+@dataclass(frozen=True)
+class Head:
+    """The chain's head as a writer read it with `CHAIN_HEAD_LOCKED`, inside its own statement."""
+
+    seq: int
+    hash: str
+
+
+# For a writer that locks the head in a statement of its own (say, beside an INSERT, as a CTE) and
+# passes what it read to `record_all(head=...)`: one round trip fewer.
+CHAIN_HEAD_LOCKED = "SELECT seq, hash FROM audit_auditchainhead WHERE id = 1 FOR UPDATE"
+
 _EVENT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
 _EVENT_COLUMNS = ", ".join(connection.ops.quote_name(f.column) for f in _EVENT_FIELDS)
 _EVENT_ROW = "(" + ", ".join(["%s"] * len(_EVENT_FIELDS)) + ")"
 # The columns come from the model and the values are parameters.
 _HEAD_MOVED = "WITH moved AS (UPDATE audit_auditchainhead SET seq = %s, hash = %s WHERE id = 1)"
 _APPEND_SQL = f"{_HEAD_MOVED} INSERT INTO audit_auditevent ({_EVENT_COLUMNS}) VALUES {{rows}} RETURNING id"  # noqa: S608
+# A prepared statement takes at most 65,535 parameters; fan-out (ten thousand events) goes as text.
+_PREPARED_EVENTS_MAX = 64
 
 
-def _append_postgresql(events: list[AuditEvent]) -> list[AuditEvent]:
+def _append_postgresql(events: list[AuditEvent], head: Head | None) -> list[AuditEvent]:
     # Every report, decision and delivery writes here, all behind one lock: two statements (lock
     # the head; move it and insert the events together) instead of the ORM's three or four.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT seq, hash FROM audit_auditchainhead WHERE id = 1 FOR UPDATE")
-        head = cursor.fetchone()
+    cursor_for = planned_once if len(events) <= _PREPARED_EVENTS_MAX else connection.cursor
+    with cursor_for() as cursor:
         if head is None:
-            restored = _head_restored()
-            head = (restored.seq, restored.hash)
-        _link(events, seq=head[0], prev_hash=head[1])
+            cursor.execute(CHAIN_HEAD_LOCKED)
+            row = cursor.fetchone()
+            head = Head(*row) if row is not None else _head_restored()
+        _link(events, seq=head.seq, prev_hash=head.hash)
         params = [events[-1].seq, events[-1].hash]
         for event in events:
             params += [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _EVENT_FIELDS]
@@ -183,9 +198,13 @@ class Entry:
 
 
 @transaction.atomic(savepoint=False)
-def record_all(*, actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
-    """Several events of one change, chained under one lock and inserted in one statement."""
-    return _logged(_append([_event(actor, e.verb, e.target, e.data) for e in entries]))
+def record_all(*, actor: Actor, entries: list[Entry], head: Head | None = None) -> list[AuditEvent]:
+    """Several events of one change, chained under one lock and inserted in one statement.
+
+    `head`: the chain head the caller has locked and read in its own statement (`CHAIN_HEAD_LOCKED`),
+    with no event recorded since in this transaction.
+    """
+    return _logged(_append([_event(actor, e.verb, e.target, e.data) for e in entries], head))
 
 
 @transaction.atomic(savepoint=False)

@@ -21,7 +21,7 @@ from hub.models import Account, Repository, RepositoryFile
 from hub.services import subject_apply_effect
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
-from hubmod.sql import read_as_orm
+from hubmod.sql import planned_once, read_as_orm
 from hubmod.tasks import dispatch_now, dispatch_on_commit
 from moderation.models import Case, Decision, EnforcementAction
 from moderation.selectors import notice_token_for
@@ -100,7 +100,7 @@ class OutgoingAction:
 
     @classmethod
     def _read(cls, sql: str, params: list) -> list[OutgoingAction]:
-        with connection.cursor() as cursor:
+        with planned_once() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return [cls(*read_as_orm(_outgoing_fields(), row)) for row in rows]
