@@ -17,9 +17,9 @@ from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.errors import ApplicationError, Forbidden
 from hubmod.receipts import receipt_digest, receipt_new
-from hubmod.sql import columns, rows_as
+from hubmod.sql import insert_statement, insertable, inserted, planned_once
 from hubmod.tasks import dispatch_on_commit
-from moderation.services.cases import case_for_report, case_mark_surge
+from moderation.services.cases import SubjectCases, case_for_report, case_mark_surge, repository_with_cases
 from reports.categories import category_get
 from reports.evidence import EvidenceFile, evidence_store
 from reports.models import Report, Reporter
@@ -67,25 +67,22 @@ def reporter_key(*, identity: ReporterIdentity, origin: Origin) -> str:
     return _digest("address", origin.client_address)
 
 
-_REPOSITORY_BY_NAME_SQL = f"SELECT {columns(Repository)} FROM hub_repository WHERE full_name = %s"  # noqa: S608
-
-
-def _subject_rows(subject: Subject) -> tuple[Repository | None, Account | None]:
+def _subject_rows(subject: Subject, category: str) -> tuple[Repository | None, Account | None, SubjectCases | None]:
+    """The subject's row; for a repository, with its cases in the category, read in the same query."""
     if subject.type == "repository":
-        # Every report looks its subject up: written out, this costs half what the ORM spends.
-        repository = next(iter(rows_as(Repository, _REPOSITORY_BY_NAME_SQL, [subject.id])), None)
+        repository, cases = repository_with_cases(subject.id, category)
         if repository is None:
             raise ApplicationError(
                 "Unknown repository.",
                 field_errors={"subject": [f"The hub has no repository '{subject.id}'. Use owner/name as on the hub."]},
             )
-        return repository, None
+        return repository, None, cases
     account = Account.objects.filter(handle=subject.id).first()
     if account is None:
         raise ApplicationError(
             "Unknown account.", field_errors={"subject": [f"The hub has no account '{subject.id}'."]}
         )
-    return None, account
+    return None, account, None
 
 
 def _reporter_for(identity: ReporterIdentity) -> Reporter | None:
@@ -102,29 +99,46 @@ def _reporter_for(identity: ReporterIdentity) -> Reporter | None:
 
 # A reporter already counted in the window cannot raise the count: the last report from a new
 # reporter found it below the threshold, and the window has only slid since. So one address
-# filing ten thousand times costs an index probe each, not a count over all it filed.
-_SURGE_SQL = """
-SELECT CASE WHEN EXISTS (
-    SELECT 1 FROM reports_report
-    WHERE case_id = %s AND reporter_key = %s AND created_at >= %s AND id <> %s
-) THEN 0 ELSE (
+# filing ten thousand times costs an index probe each, not a count over all it filed. Run in the
+# statement that inserts the report, the count does not see that report: a new reporter adds one.
+# `reporter_key || ''` keeps the plan on the case's index: planned once for any values, PostgreSQL
+# would otherwise probe the reporter's, and a brigading address has filed thousands.
+_SURGE_SQL = """CASE WHEN EXISTS (
+    SELECT 1 FROM reports_report WHERE case_id = %s AND reporter_key || '' = %s AND created_at >= %s
+) THEN 0 ELSE 1 + (
     SELECT COUNT(DISTINCT reporter_key) FROM reports_report WHERE case_id = %s AND created_at >= %s
-) END
-"""
+) END"""
+# The report, its case's surge count, and the audit chain's head locked and read, in one statement.
+_STORE_SQL = f"""WITH new AS ({{insert}}), head AS ({audit.CHAIN_HEAD_LOCKED})
+SELECT new.id, head.seq, head.hash, {{surge}} FROM new LEFT JOIN head ON true"""  # noqa: S608
 
 
-def _surge_check(report: Report) -> None:
+@dataclass(frozen=True)
+class Stored:
+    # Distinct reporters of the case in the surge window with this report; None when not counted.
+    distinct_reporters: int | None
+    head: audit.Head | None  # the chain's head, locked; None where it was not read
+
+
+def _store(report: Report, *, count_surge: bool) -> Stored:
+    """Insert the report; count its case's reporters in the surge window if asked; lock the chain."""
     since = timezone.now() - timedelta(minutes=settings.SURGE_WINDOW_MINUTES)
-    with connection.cursor() as cursor:
-        cursor.execute(_SURGE_SQL, [report.case_id, report.reporter_key, since, report.pk, report.case_id, since])
-        (distinct,) = cursor.fetchone()
-    if distinct >= settings.SURGE_DISTINCT_REPORTERS:
-        case_mark_surge(
-            case_id=report.case_id,
-            actor=SYSTEM,
-            distinct_reporters=distinct,
-            window_minutes=settings.SURGE_WINDOW_MINUTES,
-        )
+    surge_params = [report.case_id, report.reporter_key, since, report.case_id, since]
+    if not insertable(Report):
+        distinct = None
+        if count_surge:  # counted before the insert, as the single statement counts it
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {_SURGE_SQL}", surge_params)
+                (distinct,) = cursor.fetchone()
+        report.save(force_insert=True)
+        return Stored(distinct, None)
+    insert_sql, params = insert_statement(report)
+    sql = _STORE_SQL.format(insert=insert_sql, surge=_SURGE_SQL if count_surge else "NULL")
+    with planned_once() as cursor:
+        cursor.execute(sql, params + (surge_params if count_surge else []))
+        pk, seq, head_hash, distinct = cursor.fetchone()
+    inserted(report, pk)
+    return Stored(distinct, audit.Head(seq, head_hash) if seq is not None else None)
 
 
 @transaction.atomic
@@ -161,7 +175,7 @@ def report_file(
             "No attachments for this category.",
             field_errors={"evidence": ["Do not attach files to this report; describe where the content is instead."]},
         )
-    repository, account = _subject_rows(subject)
+    repository, account, cases = _subject_rows(subject, category)
     if spec.check is not None:
         problems = spec.check(cleaned, repository or account)
         if problems:
@@ -175,10 +189,11 @@ def report_file(
         path=subject.path,
         evidence_files=len(origin.evidence),
         trusted=bool(reporter_row and reporter_row.trusted),
+        known=cases,
     )
     case = attachment.case
     receipt = receipt_new()
-    report = Report.objects.create(
+    report = Report(
         case=case,
         category=category,
         source=origin.source,
@@ -198,10 +213,20 @@ def report_file(
         reporter_key=reporter_key(identity=reporter, origin=origin),
         receipt_digest=receipt_digest(receipt),
     )
+    stored = _store(
+        report, count_surge=not attachment.opened and not attachment.joined_clean and case.surge_detected_at is None
+    )
+    head = stored.head
     for upload in origin.evidence:
         evidence_store(report=report, upload=upload)
-    if not attachment.opened and not attachment.joined_clean and case.surge_detected_at is None:
-        _surge_check(report)
+    if stored.distinct_reporters is not None and stored.distinct_reporters >= settings.SURGE_DISTINCT_REPORTERS:
+        case_mark_surge(
+            case_id=report.case_id,
+            actor=SYSTEM,
+            distinct_reporters=stored.distinct_reporters,
+            window_minutes=settings.SURGE_WINDOW_MINUTES,
+        )
+        head = None  # the surge's own event moved the chain on
     filed = audit.Entry(
         "report.filed",
         report,
@@ -211,8 +236,8 @@ def report_file(
     opened = (
         [audit.Entry("case.opened", case, {"category": category, "report": report.pk})] if attachment.opened else []
     )
-    # Last, and in one statement: the audit chain's head stays locked from here to commit.
-    audit.record_all(actor=actor, entries=[filed, *opened])
+    # The chain's head has been locked since the report was stored, and stays locked to commit.
+    audit.record_all(actor=actor, entries=[filed, *opened], head=head)
     if reporter.email:
         dispatch_on_commit("reports.report_receipt_send", report.pk, receipt)
     return report, receipt

@@ -12,7 +12,7 @@ from hub.models import Account, Repository
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.errors import ApplicationError, Conflict, Forbidden
-from hubmod.sql import columns, rows_as
+from hubmod.sql import columns, planned_once, rows_as, split_row
 from hubmod.tasks import dispatch_on_commit
 from moderation.models import OPEN_CASE_STATES, Case, SlaRule
 from moderation.restriction import (
@@ -36,24 +36,52 @@ class Attachment:
 # Every report runs this; written out, it costs a third of what the ORM spends composing it. A
 # subject has one open case per category and rarely more than one found clean: the rows are few,
 # and picking among them here spares PostgreSQL planning a sort.
+_OPEN_OR_CLEAN = f"""moderation_case.category = %s AND (
+    moderation_case.state IN ({", ".join(f"'{state}'" for state in OPEN_CASE_STATES)})
+    OR (moderation_case.state = 'resolved' AND moderation_case.clean_until > %s))"""
 _OPEN_AND_CLEAN_SQL = f"""
-SELECT {columns(Case)} FROM moderation_case
-WHERE {{subject_column}} = %s AND category = %s
-  AND (state IN ({", ".join(f"'{state}'" for state in OPEN_CASE_STATES)}) OR (state = 'resolved' AND clean_until > %s))
+SELECT {columns(Case)} FROM moderation_case WHERE {{subject_column}} = %s AND {_OPEN_OR_CLEAN}
+"""  # noqa: S608 - built from constants; the values are parameters
+# A repository's report reads the repository and its cases together: one round trip fewer.
+_REPOSITORY_AND_CASES_SQL = f"""
+SELECT {columns(Repository)}, {columns(Case)} FROM hub_repository
+LEFT JOIN moderation_case ON moderation_case.repository_id = hub_repository.id AND {_OPEN_OR_CLEAN}
+WHERE hub_repository.full_name = %s
 """  # noqa: S608 - built from constants; the values are parameters
 
 
-def _open_and_clean_cases(subject: dict, category: str) -> tuple[Case | None, Case | None]:
-    """The subject's open case in the category and its latest case found clean, in one query."""
+@dataclass(frozen=True)
+class SubjectCases:
+    """A subject's open case in a category and its latest case found clean, as read together."""
+
+    open: Case | None = None
+    clean: Case | None = None
+
+    @classmethod
+    def of(cls, cases) -> SubjectCases:
+        open_case = clean_case = None
+        for case in cases:
+            if case.state in OPEN_CASE_STATES:
+                open_case = case
+            elif clean_case is None or case.resolved_at > clean_case.resolved_at:
+                clean_case = case
+        return cls(open_case, clean_case)
+
+
+def _open_and_clean_cases(subject: dict, category: str) -> SubjectCases:
     [(relation, row)] = subject.items()
     sql = _OPEN_AND_CLEAN_SQL.format(subject_column=f"{relation}_id")
-    open_case = clean_case = None
-    for case in rows_as(Case, sql, [row.pk, category, timezone.now()]):
-        if case.state in OPEN_CASE_STATES:
-            open_case = case
-        elif clean_case is None or case.resolved_at > clean_case.resolved_at:
-            clean_case = case
-    return open_case, clean_case
+    return SubjectCases.of(rows_as(Case, sql, [row.pk, category, timezone.now()]))
+
+
+def repository_with_cases(full_name: str, category: str) -> tuple[Repository | None, SubjectCases]:
+    """The repository named `full_name` and its open and clean cases in `category`, in one query."""
+    with planned_once() as cursor:
+        cursor.execute(_REPOSITORY_AND_CASES_SQL, [category, timezone.now(), full_name])
+        rows = [split_row(row, Repository, Case) for row in cursor.fetchall()]
+    if not rows:
+        return None, SubjectCases()
+    return rows[0][0], SubjectCases.of(case for _, case in rows if case is not None)
 
 
 def _brings_new_evidence(case: Case, *, evidence_files: int, path: str, revision: str) -> bool:
@@ -73,17 +101,20 @@ def case_for_report(
     path: str = "",
     evidence_files: int = 0,
     trusted: bool = False,
+    known: SubjectCases | None = None,
 ) -> Attachment:
     """The case a new report joins: the open one for (subject, category), else a new one.
 
     A partial unique index allows one open case per subject and category, so two reports racing
     here cannot open two: the loser's insert fails and it joins the winner's case. A subject
     reviewed and found clean keeps new reports out of the queue for a while (the answer to
-    brigading), unless they come from a trusted flagger or bring new evidence.
+    brigading), unless they come from a trusted flagger or bring new evidence. `known` is the
+    subject's cases when the caller has just read them (`repository_with_cases`).
     """
     subject = {"repository": repository} if repository is not None else {"account": account}
     sla = sla_for(category, trusted=trusted)
-    existing, clean = _open_and_clean_cases(subject, category)
+    cases = known if known is not None else _open_and_clean_cases(subject, category)
+    existing, clean = cases.open, cases.clean
     if (
         clean is not None
         and not trusted
