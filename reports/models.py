@@ -46,7 +46,10 @@ class Report(TimestampedModel):
     line_end = models.PositiveIntegerField(null=True, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True, help_text="The digest of that file, if known.")
     details = models.JSONField(default=dict)
-    reporter = models.ForeignKey(Reporter, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    # Indexed only where set: most reports come from the API or a form without a reporter record.
+    reporter = models.ForeignKey(
+        Reporter, null=True, blank=True, on_delete=models.PROTECT, related_name="reports", db_index=False
+    )
     reporter_name = models.CharField(max_length=200, blank=True)
     reporter_email = models.EmailField(blank=True)
     on_behalf_of = models.CharField(max_length=96, blank=True, help_text="The hub user who pressed 'report'.")
@@ -71,6 +74,7 @@ class Report(TimestampedModel):
             models.Index(fields=["case", "created_at"], name="report_case_created_idx"),
             # Equality only: db_index on a CharField would add a second, pattern-matching index.
             models.Index(fields=["reporter_key"], name="report_reporter_key_idx"),
+            models.Index(fields=["reporter"], condition=Q(reporter__isnull=False), name="report_reporter_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class AuditEvent(models.Model):
@@ -16,8 +17,9 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField(db_index=True)
     actor_kind = models.CharField(max_length=16)
     actor_label = models.CharField(max_length=200)
+    # Indexed only where set: anonymous reporters and the system, most of the log, have no user.
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     verb = models.CharField(max_length=64)
     target_type = models.CharField(max_length=64)
@@ -27,7 +29,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["target_type", "target_id", "id"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "id"], name="audit_target_idx"),
+            models.Index(fields=["actor_user"], condition=Q(actor_user__isnull=False), name="audit_actor_user_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.actor_label} {self.verb} {self.target_type}:{self.target_id}"
