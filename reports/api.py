@@ -19,6 +19,7 @@ from reports.evidence import evidence_for_download, evidence_read
 from reports.lines import LINES_PATTERN, parse_lines
 from reports.models import Report
 from reports.notices import status_url
+from reports.plain_input import plain_report
 from reports.selectors import report_status, report_with_receipt
 from reports.services import Origin, ReporterIdentity, Subject, report_add_evidence, report_file
 from reports.throttle import client_address, intake_throttle
@@ -118,7 +119,7 @@ class ReportCreateApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request):
-        data = validated(self.InputSerializer, request.data)
+        data = plain_report(request.data) or validated(self.InputSerializer, request.data)
         is_hub = isinstance(request.user, HubPrincipal)
         if "on_behalf_of" in data and not is_hub:
             raise serializers.ValidationError(
