@@ -8,3 +8,4 @@ from hubmod.settings import *  # noqa: F403
 
 ROOT_URLCONF = "tests.bench.urls"
 RATELIMIT_ENABLE = False
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.bench.apps.BenchConfig"]  # noqa: F405

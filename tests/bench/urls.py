@@ -2,7 +2,7 @@
 
 from django.db import connection
 from django.urls import path
-from rest_framework import permissions, serializers
+from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -49,4 +49,26 @@ class FloorApi(APIView):
         return Response({"id": row_id}, status=201)
 
 
-urlpatterns = [path("bench/floor", FloorApi.as_view()), *product_urlpatterns]
+class FloorOrmApi(generics.CreateAPIView):
+    """The same five fields through DRF's own way of inserting a row: a ModelSerializer's save()."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    class InputSerializer(serializers.ModelSerializer):
+        revision = serializers.RegexField(r"^[0-9a-f]{7,64}$")
+
+        class Meta:
+            from tests.bench.models import FloorRow
+
+            model = FloorRow
+            fields = ["id", "subject", "category", "explanation", "email", "revision"]
+
+    serializer_class = InputSerializer
+
+
+urlpatterns = [
+    path("bench/floor", FloorApi.as_view()),
+    path("bench/floor-orm", FloorOrmApi.as_view()),
+    *product_urlpatterns,
+]
