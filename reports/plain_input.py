@@ -6,7 +6,8 @@ intake request's Python. Most reports are plain: a subject by type and id, a cat
 perhaps a reporter and a hub user. `plain_report` accepts exactly those, when every value is one
 the serializer would take unchanged, and returns what the serializer would return. Anything else
 (a revision, a path, whitespace to trim, a wrong type, an error to explain) returns None, and the
-serializer decides, with its own messages. A property test holds the two equal.
+serializer decides, with its own messages. `plain_details` does the same for a category's details
+when all its fields are text. Property tests hold each equal to its serializer.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.core.validators import EmailValidator
 
 from hub.api import REPO_ID_PATTERN
 from hub.models import HANDLE_PATTERN
-from reports.categories import CATEGORIES
+from reports.categories import CATEGORIES, Category
 
 _SUBJECT_PATTERNS = {"repository": re.compile(REPO_ID_PATTERN), "account": re.compile(rf"^{HANDLE_PATTERN}$")}
 _HANDLE = re.compile(rf"^{HANDLE_PATTERN}$")
@@ -86,3 +87,26 @@ def plain_report(data) -> dict | None:
             return None
         validated["on_behalf_of"] = on_behalf_of
     return validated
+
+
+# Detail types with a DRF field of their own; every other type is a CharField (reports.serializers).
+_TYPES_FOR_DRF = frozenset({"boolean", "email", "choice", "url", "country", "sha256", "license_clause"})
+
+
+def plain_details(category: Category, data) -> dict | None:
+    """`data` as `details_validate` would clean it, if the category's fields are all text and every
+    value is plain; else None."""
+    if not isinstance(data, dict):
+        return None
+    specs = {spec.name: spec for spec in category.fields}
+    if not data.keys() <= specs.keys():
+        return None
+    for spec in specs.values():
+        if spec.type in _TYPES_FOR_DRF:
+            return None
+        if spec.name not in data:
+            if spec.required:
+                return None
+        elif not _plain_text(data[spec.name], max_length=spec.max_length, blank=not spec.required):
+            return None
+    return dict(data)

@@ -6,6 +6,7 @@ from django_countries import countries
 from rest_framework import serializers
 
 from reports.categories import Category, DetailField
+from reports.plain_input import plain_details
 
 SHA256 = r"^[0-9a-fA-F]{64}$"
 
@@ -43,6 +44,8 @@ def details_serializer_class(category: Category) -> type[serializers.Serializer]
 
 def details_validate(category: Category, data) -> dict:
     """Cleaned details, or a ValidationError keyed by field name; unknown keys are refused."""
+    if (plain := plain_details(category, data)) is not None:
+        return plain
     if not isinstance(data, dict):
         raise serializers.ValidationError(["Send the details as a JSON object."])
     unknown = sorted(set(data) - {spec.name for spec in category.fields})

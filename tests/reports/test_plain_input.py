@@ -5,7 +5,8 @@ from hypothesis import strategies as st
 
 from reports.api import ReportCreateApi
 from reports.categories import CATEGORIES
-from reports.plain_input import plain_report
+from reports.plain_input import plain_details, plain_report
+from reports.serializers import details_serializer_class
 
 # Values near the edges of what the serializer takes: whitespace to trim, NUL, lone surrogates,
 # wrong types, lengths around the limits, names that fit a pattern or almost do.
@@ -81,3 +82,38 @@ def test_what_needs_the_serializers_judgement_goes_to_it():
     assert plain_report({**base, "subject": {"type": "repository", "id": "acme/tiny", "revision": "abc1234"}}) is None
     assert plain_report({**base, "category": "nope"}) is None
     assert plain_report({**base, "reporter": {"email": "not an address"}}) is None
+
+
+def details_serializer_says(category, data):
+    """What `details_validate` returns, without its plain path: the category's serializer alone."""
+    if not isinstance(data, dict) or not data.keys() <= {spec.name for spec in category.fields}:
+        return None
+    serializer = details_serializer_class(category)(data=data)
+    return dict(serializer.validated_data) if serializer.is_valid() else None
+
+
+@st.composite
+def category_details(draw):
+    category = draw(st.sampled_from(list(CATEGORIES.values())))
+    names = [spec.name for spec in category.fields]
+    chosen = draw(st.lists(st.sampled_from([*names, "extra"]), unique=True)) if names else []
+    texts_ = st.one_of(texts, st.text(min_size=1, max_size=50), st.sampled_from(["x" * 10_000, "x" * 10_001]))
+    return category, {name: draw(st.one_of(texts_, values)) for name in chosen}
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(category_details())
+def test_plain_details_agree_with_the_categorys_serializer_or_stand_aside(category_and_details):
+    category, details = category_and_details
+
+    plain = plain_details(category, details)
+
+    if plain is not None:
+        assert plain == details_serializer_says(category, details)
+
+
+def test_plain_spam_details_take_the_plain_path():
+    spam = CATEGORIES["spam"]
+    details = {"explanation": "The same promotional text on every page."}
+
+    assert plain_details(spam, details) == details_serializer_says(spam, details) == details
