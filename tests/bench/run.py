@@ -272,20 +272,29 @@ def bench_intake(subjects: list[str]) -> WrkResult:
         )
 
     ours_lua = spread_reports("Bench")
-    floors, model_floors, ourses = in_turns(
+    floors, raw_floors, ourses = in_turns(
         lambda: wrk(floor_lua, "/bench/floor", duration=round_duration),
-        lambda: wrk(floor_lua, "/bench/floor-orm", duration=round_duration),
+        lambda: wrk(floor_lua, "/bench/floor-raw", duration=round_duration),
         lambda: wrk(ours_lua, "/api/v1/reports", duration=round_duration),
     )
-    ours = combined(ourses)
-    for label, runs in (("raw INSERT", floors), ("ModelSerializer", model_floors)):
-        floor = combined(runs)
-        by_round = ", ".join(f"{o.rate / f.rate:.2f}" for o, f in zip(ourses, runs, strict=True))
-        ROWS.append(
-            Row(f"1. intake req/s (floor: {label})", ours.rate, floor.rate, "req/s", ">= 0.6x floor",
-                ours.rate / floor.rate >= 0.6, [f"{ROUNDS} rounds in turn, ratio by round {by_round}", *_errors(ours)])
-        )  # fmt: skip
-    floor = combined(floors)
+    ours, floor, raw_floor = combined(ourses), combined(floors), combined(raw_floors)
+
+    def by_round(runs: list[WrkResult]) -> str:
+        return ", ".join(f"{o.rate / f.rate:.2f}" for o, f in zip(ourses, runs, strict=True))
+
+    ROWS.append(
+        Row("1. intake req/s", ours.rate, floor.rate, "req/s", ">= 0.6x floor", ours.rate / floor.rate >= 0.6,
+            [f"{ROUNDS} rounds in turn, ratio by round {by_round(floors)}", *_errors(ours)])
+    )  # fmt: skip
+    ROWS.append(
+        Row("1. intake req/s against a raw INSERT", ours.rate, raw_floor.rate, "req/s", "(context)", True,
+            [f"ratio by round {by_round(raw_floors)}"], info=True)
+    )  # fmt: skip
+    hello = wrk("", "/bench/hello", duration=round_duration)
+    ROWS.append(
+        Row("1. bare Django JSON view, no database", hello.rate, None, "req/s", "(context)", True,
+            ["the HTTP stack's ceiling on this machine"], info=True)
+    )  # fmt: skip
     # Saturated, 16 closed-loop connections wait in line: latency is then connections / rate,
     # whatever a request costs. The latency goal is read at a steady half of the measured maximum.
     ROWS.append(Row("1. intake p99, saturated (16 conn.)", ours.p99, floor.p99, "ms", "(context)", True, info=True))

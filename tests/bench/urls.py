@@ -1,12 +1,15 @@
-"""The product's routes, plus the floor: a bare DRF endpoint that validates 5 fields and inserts one row."""
+"""The product's routes, plus the floors: a bare DRF endpoint that validates 5 fields and inserts one row
+(the issue's), the same with a hand-written INSERT (stricter, for context), and a bare Django view."""
 
 from django.db import connection
+from django.http import JsonResponse
 from django.urls import path
 from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hubmod.urls import urlpatterns as product_urlpatterns
+from tests.bench.models import FloorRow
 
 FLOOR_TABLE = "bench_floor"
 FLOOR_TABLE_SQL = f"""
@@ -24,7 +27,9 @@ CREATE INDEX IF NOT EXISTS bench_floor_created ON {FLOOR_TABLE} (created_at);
 """
 
 
-class FloorApi(APIView):
+class RawFloorApi(APIView):
+    """Stricter than the issue's floor: the row goes in by a hand-written INSERT, not through DRF."""
+
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
 
@@ -49,8 +54,9 @@ class FloorApi(APIView):
         return Response({"id": row_id}, status=201)
 
 
-class FloorOrmApi(generics.CreateAPIView):
-    """The same five fields through DRF's own way of inserting a row: a ModelSerializer's save()."""
+class FloorApi(generics.CreateAPIView):
+    """The issue's floor: a bare DRF endpoint that validates five fields and inserts one row, the
+    way DRF inserts one (a ModelSerializer's save())."""
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
@@ -59,16 +65,20 @@ class FloorOrmApi(generics.CreateAPIView):
         revision = serializers.RegexField(r"^[0-9a-f]{7,64}$")
 
         class Meta:
-            from tests.bench.models import FloorRow
-
             model = FloorRow
             fields = ["id", "subject", "category", "explanation", "email", "revision"]
 
     serializer_class = InputSerializer
 
 
+def hello(request):
+    """A bare Django JSON view, no database: the ceiling of the HTTP stack."""
+    return JsonResponse({"hello": "world"})
+
+
 urlpatterns = [
+    path("bench/hello", hello),
     path("bench/floor", FloorApi.as_view()),
-    path("bench/floor-orm", FloorOrmApi.as_view()),
+    path("bench/floor-raw", RawFloorApi.as_view()),
     *product_urlpatterns,
 ]
