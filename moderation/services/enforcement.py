@@ -202,21 +202,29 @@ def _set_aside(action_ids: list[int], seconds: float) -> None:
         )
 
 
+def _sending_window():
+    """PostgreSQL: one transaction from claim to record, so the claimed actions stay locked while
+    they are sent. SQLite: none, as its write lock would stop every other writer meanwhile."""
+    return transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext()
+
+
 def enforcement_deliver(*, action_id: int, client: HubClient | None = None) -> float | None:
     """Send one pending action to the hub and record the answer.
 
     Returns the seconds to wait before the next attempt, or None when nothing is left to do.
     Safe to run twice at once: the webhook id is stable and only one run records the outcome.
     """
-    with transaction.atomic(), audit.batched():
+    with _sending_window():
         claimed = OutgoingAction.claim(action_id=action_id)
         if not claimed:
             return None  # applied, failed, held for a remediation window, or being sent right now
         sent, waiting, wait_seconds = _send_claimed(claimed, client or HubClient())
-        if waiting:
-            _set_aside(waiting, wait_seconds)
-            return wait_seconds
-        [delay] = _record(sent)
+        # Recorded in the window's transaction (or one of its own); the batch's audit events chained once.
+        with transaction.atomic(savepoint=False), audit.batched():
+            if waiting:
+                _set_aside(waiting, wait_seconds)
+                return wait_seconds
+            [delay] = _record(sent)
         return delay
 
 
@@ -236,7 +244,7 @@ def enforcement_drain(*, client: HubClient | None = None, parallel: bool = True)
     for a drain when they come due.
     """
     _wake_reset()
-    with transaction.atomic(), audit.batched():
+    with _sending_window():
         claimed = OutgoingAction.claim(limit=settings.ENFORCEMENT_BATCH)
         if len(claimed) == settings.ENFORCEMENT_BATCH:
             if parallel:
@@ -244,9 +252,11 @@ def enforcement_drain(*, client: HubClient | None = None, parallel: bool = True)
             else:
                 dispatch_on_commit(DRAIN_TASK)
         sent, waiting, wait_seconds = _send_claimed(claimed, client or HubClient())
-        if waiting:
-            _set_aside(waiting, wait_seconds)
-        delays = [d for d in _record(sent) if d is not None]
+        # Recorded in the window's transaction (or one of its own); the batch's audit events chained once.
+        with transaction.atomic(savepoint=False), audit.batched():
+            if waiting:
+                _set_aside(waiting, wait_seconds)
+            delays = [d for d in _record(sent) if d is not None]
         if len(sent) + len(waiting) < len(claimed):
             dispatch_on_commit(DRAIN_TASK)  # out of time: the rest go in the next batch
     if waiting:
