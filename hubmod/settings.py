@@ -4,6 +4,7 @@ The embedded default (no DATABASE_URL, no REDIS_URL) runs on a SQLite file with 
 Celery broker, so a fresh clone needs no servers. Production sets DATABASE_URL and REDIS_URL.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -39,10 +40,13 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "rest_framework_api_key",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_prometheus",
     "health_check",
     "django_structlog",
     "simple_history",
+    "axes",
+    "csp",
     "hubmod.audit",
     "hub",
     "licenses",
@@ -57,6 +61,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "hubmod.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Public pages in the visitor's language: the switcher's cookie, else Accept-Language, else English.
@@ -68,10 +73,13 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
-AUTHENTICATION_BACKENDS = ["hubmod.auth.OneQueryPermissionBackend"]
+# django-axes first: it refuses a sign-in from an address that failed too often for that user.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "hubmod.auth.OneQueryPermissionBackend"]
 
 ROOT_URLCONF = "hubmod.urls"
 WSGI_APPLICATION = "hubmod.wsgi.application"
@@ -164,6 +172,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Sign-in brute force (django-axes): after LOGIN_FAILURE_LIMIT failures for one user from one
+# address, that pair is refused (429, with a page that says until when) for LOGIN_LOCKOUT_MINUTES.
+# By user and address together, so nobody can lock a moderator out from elsewhere.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "moderation/login_locked.html"
+# The client's address as the intake limits read it (RATELIMIT_IP_META_KEY behind a proxy).
+AXES_CLIENT_IP_CALLABLE = "reports.throttle.client_address"
+
+# --- Security headers and cookies ----------------------------------------------------------------
+# Behind TLS in production (HUBMOD_HTTPS=true): cookies only over HTTPS, HSTS, HTTP redirected.
+# Off by default so the embedded default works on http://127.0.0.1.
+HTTPS = env.bool("HUBMOD_HTTPS", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = HTTPS and env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
+# The TLS proxy in front says the request was HTTPS; only trust it where there is one.
+if HTTPS and env.bool("HUBMOD_BEHIND_PROXY", default=True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The health probe answers on plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Every page's scripts, styles and images come from hubmod itself; no inline script anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -182,6 +230,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Trust-and-safety back office of a model hub: reports, cases, decisions, enforcement and appeals.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "RepositoryKindEnum": "hub.models.Repository.Kind",
