@@ -179,6 +179,7 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # its start-up banner on every management command; lockouts are still logged
 AXES_LOCKOUT_TEMPLATE = "moderation/login_locked.html"
 # The client's address as the intake limits read it (RATELIMIT_IP_META_KEY behind a proxy).
 AXES_CLIENT_IP_CALLABLE = "reports.throttle.client_address"
@@ -198,6 +199,8 @@ if HTTPS and env.bool("HUBMOD_BEHIND_PROXY", default=True):
 # The health probe answers on plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SECURE_REFERRER_POLICY = "same-origin"
+# /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>` once it is set (production).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 X_FRAME_OPTIONS = "DENY"
 # Every page's scripts, styles and images come from hubmod itself; no inline script anywhere.
 CONTENT_SECURITY_POLICY = {

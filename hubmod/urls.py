@@ -12,6 +12,7 @@ from health_check.views import HealthCheckView
 from hub import api as hub_api
 from hub import events_api as hub_events_api
 from hubmod import schema  # noqa: F401 - registers the Bearer key scheme with drf-spectacular
+from hubmod.metrics_view import metrics
 from licenses import api as licenses_api
 from licenses import views as licenses_views
 from moderation import console
@@ -93,7 +94,7 @@ if settings.REDIS_URL:
 
 urlpatterns = [
     path("health/", HealthCheckView.as_view(checks=HEALTH_CHECKS), name="health"),
-    path("", include("django_prometheus.urls")),
+    path("metrics", metrics, name="prometheus-django-metrics"),
     path("", RedirectView.as_view(pattern_name="report-start", permanent=False)),
     path("api/v1/", include(api_v1)),
     path("api/v1/", include(review_urls.api_urlpatterns)),

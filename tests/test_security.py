@@ -20,6 +20,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "hubmod.example.org",
     "BASE_URL": "https://hubmod.example.org",
     "HUBMOD_HTTPS": "true",
+    "METRICS_TOKEN": secrets.token_urlsafe(32),
 }
 
 
@@ -49,6 +50,26 @@ def test_without_https_the_deploy_check_names_what_is_missing():
     assert checked.returncode != 0
     for missing in ("SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
         assert missing in checked.stderr + checked.stdout
+
+
+def test_without_a_metrics_token_the_deploy_check_says_metrics_are_open():
+    checked = _deploy_check(**{**PRODUCTION, "METRICS_TOKEN": ""})
+
+    assert checked.returncode != 0
+    assert "hubmod.W001" in checked.stderr + checked.stdout
+
+
+@pytest.mark.django_db
+def test_metrics_answer_only_with_the_token_once_it_is_set(client, settings):
+    settings.METRICS_TOKEN = "s3cret-metrics-token"
+
+    without = client.get("/metrics")
+    wrong = client.get("/metrics", HTTP_AUTHORIZATION="Bearer guess")
+    right = client.get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret-metrics-token")
+
+    assert (without.status_code, wrong.status_code, right.status_code) == (401, 401, 200)
+    assert "METRICS_TOKEN" in without.content.decode()
+    assert "django_http_requests" in right.content.decode()
 
 
 def test_production_refuses_to_start_without_a_secret_key():
