@@ -2,6 +2,7 @@
 Content-Security-Policy with no inline script, and guessing a moderator's password gets nowhere."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -135,3 +136,16 @@ def test_a_successful_sign_in_clears_the_failures_before_it(client, seeded):
 
     assert signed_in.status_code == 302
     assert after == [200] * 4  # four new failures, not nine: still below the limit
+
+
+def test_every_form_that_posts_carries_a_csrf_token():
+    templates = [p for p in ROOT.rglob("templates/**/*.html") if ".venv" not in p.parts]
+    missing = []
+    for template in templates:
+        text = template.read_text()
+        posts = len(re.findall(r"<form[^>]*method=\"post\"", text, flags=re.IGNORECASE))
+        if posts > text.count("{% csrf_token %}"):
+            missing.append(str(template.relative_to(ROOT)))
+
+    assert templates
+    assert missing == []
