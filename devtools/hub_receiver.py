@@ -61,6 +61,12 @@ class HubReceiver:
         self._thread.start()
         return self
 
+    def restart(self) -> HubReceiver:
+        """Listen again on the same port after `stop()`: a hub back from an outage."""
+        self._server = ThreadingHTTPServer((self.host, self.port), self._handler())
+        self._server.daemon_threads = True
+        return self.start()
+
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()

@@ -5,8 +5,9 @@ of the suite) and the stand-in hub's HTTP receiver, all on 127.0.0.1.
 The receiver fails the first two attempts -> applied once, three deliveries with one webhook-id; it
 hangs past the read timeout -> retried; the worker is SIGKILLed mid-delivery -> applied after a
 restart, through the sweeper; Redis is down while a decision is made -> the decision is stored and
-the action is applied after Redis returns, through the sweeper. Every delivery verifies against the
-secret with the `standardwebhooks` library.
+the action is applied after Redis returns, through the sweeper; nothing listens where the hub should
+be for a while -> the action waits, pending, and is applied once the hub is back. Every delivery
+verifies against the secret with the `standardwebhooks` library.
 """
 
 from __future__ import annotations
@@ -488,6 +489,27 @@ def test_redis_down_while_deciding_is_applied_after_redis_returns_through_the_sw
     _assert_applied_once(parts, action, "redis-down")
     assert [d.status for d in parts.receiver.verified()] == [204]
     assert action.attempts == 1
+
+
+@integration
+def test_the_hub_down_for_a_while_gets_the_action_once_it_is_back(parts: Parts):
+    parts.receiver.stop()  # nothing listens: every attempt is refused
+    try:
+        decision_id = _claim_and_decide(parts, _file_report(parts, "hub-down"))
+        refused = _eventually(
+            lambda: (action := _action(decision_id)).attempts >= 2 and action,
+            what="two refused attempts",
+            detail=parts.stack.logs,
+        )
+    finally:
+        parts.receiver.restart()
+    action = _wait_applied(parts, decision_id, sweep=True)
+
+    assert refused.state == EnforcementAction.State.PENDING  # waiting, not given up
+    assert "Could not reach the hub" in refused.last_error
+    _assert_applied_once(parts, action, "hub-down")
+    assert [d.status for d in parts.receiver.verified()] == [204]
+    assert action.attempts >= 3
 
 
 # --- The signature, without the parts ------------------------------------------------------------
