@@ -35,6 +35,20 @@ def test_too_many_reports_from_one_address_is_429_and_keeps_what_was_filed(setti
 
 
 @pytest.mark.django_db
+def test_with_the_rate_limits_cache_down_a_report_is_still_filed_and_stored(settings, caplog):
+    # A Redis that is not there: nothing listens on port 1.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # fmt: skip
+    repo = RepositoryFactory()
+
+    filed = other_report(APIClient(), repo, reporter={"name": "Ada", "email": "ada@example.org"})
+
+    assert filed.status_code == 201, filed.content
+    assert Report.objects.filter(pk=filed.json()["id"]).exists()
+    assert "filing without counting" in caplog.text
+
+
+@pytest.mark.django_db
 def test_too_many_reports_from_one_reporter_is_429_whatever_the_address(settings):
     settings.REPORT_RATE_PER_REPORTER = "2/h"
     repo = RepositoryFactory()
