@@ -468,7 +468,7 @@ def test_worker_killed_mid_delivery_is_applied_after_restart_through_the_sweeper
 @integration
 def test_redis_down_while_deciding_is_applied_after_redis_returns_through_the_sweeper(parts: Parts):
     stack = parts.stack
-    case_id = _file_report(parts, "redis-down")  # filing uses the rate limiter's cache: file while Redis is up
+    case_id = _file_report(parts, "redis-down")
 
     stack.redis.stop()
     started = time.monotonic()
@@ -489,6 +489,21 @@ def test_redis_down_while_deciding_is_applied_after_redis_returns_through_the_sw
     _assert_applied_once(parts, action, "redis-down")
     assert [d.status for d in parts.receiver.verified()] == [204]
     assert action.attempts == 1
+
+
+@integration
+def test_redis_down_while_filing_the_report_is_stored_and_reaches_the_queue(parts: Parts):
+    stack = parts.stack
+    stack.redis.stop()
+    try:
+        case_id = _file_report(parts, "filed-while-redis-down")  # asserts 201
+    finally:
+        stack.redis.start()
+
+    case = parts.moderator.get(f"/api/v1/cases/{case_id}")
+    assert case.status_code == 200, case.text
+    assert len(case.json()["reports"]) == 1
+    assert "filing without counting" in stack.web_log.read_text()
 
 
 @integration
