@@ -5,7 +5,8 @@ of the suite) and the stand-in hub's HTTP receiver, all on 127.0.0.1.
 The receiver fails the first two attempts -> applied once, three deliveries with one webhook-id; it
 hangs past the read timeout -> retried; the worker is SIGKILLed mid-delivery -> applied after a
 restart, through the sweeper; Redis is down while a decision is made -> the decision is stored and
-the action is applied after Redis returns, through the sweeper; nothing listens where the hub should
+the action is applied after Redis returns, through the sweeper; Redis is down while a report is
+filed -> it is stored and reaches the queue; nothing listens where the hub should
 be for a while -> the action waits, pending, and is applied once the hub is back. Every delivery
 verifies against the secret with the `standardwebhooks` library.
 """
