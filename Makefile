@@ -1,4 +1,4 @@
-.PHONY: run test bench lint format clean
+.PHONY: run test bench soak lint format clean
 
 # README command one: install, migrate, seed and run web + worker + beat + stand-in hub.
 run:
@@ -11,6 +11,10 @@ test:
 # Speed as ratios against floors measured in the same run (PostgreSQL, Redis, gunicorn, wrk).
 bench:
 	scripts/bench.sh $(BENCH)
+
+# Ten minutes of steady intake at half the measured maximum: zero errors, flat memory (SOAK_DURATION).
+soak:
+	BENCH_MODULE=tests.bench.soak scripts/bench.sh
 
 lint:
 	.venv/bin/ruff check .

@@ -12,4 +12,5 @@ if ! command -v wrk >/dev/null; then
 fi
 services=$(.venv/bin/python scripts/services_check.py "${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hubmod_bench}" "${BENCH_REDIS_URL:-redis://127.0.0.1:6379/13}") \
   || { echo "bench: needs PostgreSQL and Redis: $services" >&2; exit 1; }
-exec .venv/bin/python -m tests.bench.run "$@"  # names limit the run: scripts/bench.sh queue lineage
+# names limit the run: scripts/bench.sh queue lineage; BENCH_MODULE=tests.bench.soak is `make soak`.
+exec .venv/bin/python -m "${BENCH_MODULE:-tests.bench.run}" "$@"

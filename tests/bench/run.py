@@ -123,6 +123,31 @@ class Processes:
             self.stop(process)
 
 
+def stack_start(processes: Processes, env: dict) -> tuple[subprocess.Popen, subprocess.Popen]:
+    """gunicorn (the Dockerfile's 4 sync workers) and a Celery worker (prefork, 2), answering."""
+    web = processes.start(
+        "gunicorn",
+        [PYTHON, "-m", "gunicorn", "hubmod.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", "4"],
+        env,
+    )
+    worker_command = [
+        "-m",
+        "celery",
+        "-A",
+        "tests.bench.celery_app",
+        "worker",
+        "-Q",
+        "bench",
+        "-c",
+        "2",
+        "-l",
+        "warning",
+    ]
+    worker = processes.start("worker", [PYTHON, *worker_command], env)
+    wait_until(web_up, timeout=60, what="gunicorn answering")
+    return web, worker
+
+
 def wait_until(predicate, *, timeout: float, what: str, interval: float = 0.1) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -251,6 +276,18 @@ def combined(results: list[WrkResult]) -> WrkResult:
     )
 
 
+def spread_reports(subjects: list[str], label: str, pause_ms: float | None = None) -> str:
+    """wrk's script for spam reports spread over the subjects, each one's text numbered."""
+    return lua_post(
+        'string.format(\'{"subject": {"type": "repository", "id": "%s"}, "category": "spam", '
+        f'"details": {{"explanation": "{label} report %d-%d: the same promotional text on every page."}}}}\', '
+        "subjects[((tid * 7919 + n) % #subjects) + 1], tid, n)",
+        headers=JSON,
+        setup_lua="local subjects = {" + ",".join(f'"{s}"' for s in subjects) + "}",
+        pause_ms=pause_ms,
+    )
+
+
 def bench_intake(subjects: list[str]) -> WrkResult:
     round_duration = f"{max(1, int(DURATION.rstrip('s')) // ROUNDS)}s"
     floor_lua = lua_post(
@@ -258,20 +295,7 @@ def bench_intake(subjects: list[str]) -> WrkResult:
         '"email": "bench@example.org", "revision": "abcdef0"}\', tid, n, n)',
         headers=JSON,
     )
-    table = "local subjects = {" + ",".join(f'"{s}"' for s in subjects) + "}"
-
-    def spread_reports(label: str, pause_ms: float | None = None) -> str:
-        """Spam reports spread over the subjects, each one's text numbered."""
-        return lua_post(
-            'string.format(\'{"subject": {"type": "repository", "id": "%s"}, "category": "spam", '
-            f'"details": {{"explanation": "{label} report %d-%d: the same promotional text on every page."}}}}\', '
-            "subjects[((tid * 7919 + n) % #subjects) + 1], tid, n)",
-            headers=JSON,
-            setup_lua=table,
-            pause_ms=pause_ms,
-        )
-
-    ours_lua = spread_reports("Bench")
+    ours_lua = spread_reports(subjects, "Bench")
     floors, raw_floors, ourses = in_turns(
         lambda: wrk(floor_lua, "/bench/floor", duration=round_duration),
         lambda: wrk(floor_lua, "/bench/floor-raw", duration=round_duration),
@@ -299,7 +323,7 @@ def bench_intake(subjects: list[str]) -> WrkResult:
     # whatever a request costs. The latency goal is read at a steady half of the measured maximum.
     ROWS.append(Row("1. intake p99, saturated (16 conn.)", ours.p99, floor.p99, "ms", "(context)", True, info=True))
     steady_rate = ours.rate / 2
-    steady = wrk(spread_reports("Steady", pause_ms=CONNECTIONS / steady_rate * 1000), "/api/v1/reports")
+    steady = wrk(spread_reports(subjects, "Steady", pause_ms=CONNECTIONS / steady_rate * 1000), "/api/v1/reports")
     ROWS.append(
         Row(
             "1. intake p99, 16 conn. at half the max rate",
@@ -623,30 +647,7 @@ def main() -> int:
 
         sink = HubReceiver(secret=WEBHOOK_SECRET).start()  # takes the decisions' webhooks during the web runs
         web_env = {**ENV, "HUB_WEBHOOK_URL": sink.url}
-        processes.start(
-            "gunicorn",
-            [PYTHON, "-m", "gunicorn", "hubmod.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", "4"],
-            web_env,
-        )
-        processes.start(
-            "worker",
-            [
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "tests.bench.celery_app",
-                "worker",
-                "-Q",
-                "bench",
-                "-c",
-                "2",
-                "-l",
-                "warning",
-            ],
-            web_env,
-        )
-        wait_until(web_up, timeout=60, what="gunicorn answering")
+        stack_start(processes, web_env)
         say(f"gunicorn and worker up (logs in {logs}); running the benchmarks")
         spread = attempt("intake", lambda: bench_intake(subjects))
         attempt("brigading", lambda: bench_brigading(spread, brigaded) if spread else None)
