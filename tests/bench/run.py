@@ -276,12 +276,19 @@ def combined(results: list[WrkResult]) -> WrkResult:
     )
 
 
-def spread_reports(subjects: list[str], label: str, pause_ms: float | None = None) -> str:
-    """wrk's script for spam reports spread over the subjects, each one's text numbered."""
+def spread_reports(subjects: list[str], label: str, pause_ms: float | None = None, *, receipts_every: int = 0) -> str:
+    """wrk's script for spam reports spread over the subjects, each one's text numbered; with
+    `receipts_every`, every so many name their reporter, who is sent a receipt."""
+    subject = "subjects[((tid * 7919 + n) % #subjects) + 1]"
+    opening = '\'{"subject": {"type": "repository", "id": "%s"}, "category": "spam", '
+    details = f'"details": {{"explanation": "{label} report %d-%d: the same promotional text on every page."}}'
+    body = f"string.format({opening}{details}}}', {subject}, tid, n)"
+    if receipts_every:
+        reporter = f'"reporter": {{"name": "{label}", "email": "{label.lower()}-%d-%d@example.org"}}'
+        named = f"string.format({opening}{details}, {reporter}}}', {subject}, tid, n, tid, n)"
+        body = f"(n % {receipts_every} == 0) and {named} or {body}"
     return lua_post(
-        'string.format(\'{"subject": {"type": "repository", "id": "%s"}, "category": "spam", '
-        f'"details": {{"explanation": "{label} report %d-%d: the same promotional text on every page."}}}}\', '
-        "subjects[((tid * 7919 + n) % #subjects) + 1], tid, n)",
+        body,
         headers=JSON,
         setup_lua="local subjects = {" + ",".join(f'"{s}"' for s in subjects) + "}",
         pause_ms=pause_ms,

@@ -21,12 +21,10 @@ from tests.bench.run import (
     ARTIFACTS,
     CONNECTIONS,
     ENV,
-    JSON,
     WEBHOOK_SECRET,
     Processes,
     database_prepare,
     django_setup,
-    lua_post,
     say,
     spread_reports,
     stack_start,
@@ -81,23 +79,6 @@ class MemoryWatch(threading.Thread):
         return {name: (warm[name], last[name]) for name in warm}
 
 
-def reports_with_receipts(subjects: list[str], pause_ms: float) -> str:
-    """Spam reports spread over the subjects; every tenth names its reporter, who gets a receipt."""
-    subject = "subjects[((tid * 7919 + n) % #subjects) + 1]"
-    details = '"details": {"explanation": "Soak report %d-%d: the same promotional text on every page."}'
-    plain = f"""string.format('{{"subject": {{"type": "repository", "id": "%s"}}, "category": "spam", {details}}}', {subject}, tid, n)"""
-    named = (
-        f"""string.format('{{"subject": {{"type": "repository", "id": "%s"}}, "category": "spam", {details}, """
-        f""""reporter": {{"name": "Soak", "email": "soak-%d-%d@example.org"}}}}', {subject}, tid, n, tid, n)"""
-    )
-    return lua_post(
-        f"(n % 10 == 0) and {named} or {plain}",
-        headers=JSON,
-        setup_lua="local subjects = {" + ",".join(f'"{s}"' for s in subjects) + "}",
-        pause_ms=pause_ms,
-    )
-
-
 def main() -> int:
     database_prepare()
     django_setup()
@@ -121,9 +102,8 @@ def main() -> int:
         say(f"maximum {maximum:.0f} req/s; soaking at {rate:.0f} req/s for {DURATION} s")
         watch = MemoryWatch({"gunicorn": _children(web.pid), "worker": [worker.pid, *_children(worker.pid)]})
         watch.start()
-        soak = wrk(
-            reports_with_receipts(subjects, CONNECTIONS / rate * 1000), "/api/v1/reports", duration=f"{DURATION}s"
-        )
+        steady = spread_reports(subjects, "Soak", CONNECTIONS / rate * 1000, receipts_every=10)
+        soak = wrk(steady, "/api/v1/reports", duration=f"{DURATION}s")
         watch.stop()
     finally:
         processes.stop_all()
