@@ -41,7 +41,6 @@ _OUTGOING_SELECT = """
     LEFT JOIN hub_repository r ON r.id = c.repository_id
     JOIN hub_account u ON u.id = COALESCE(c.account_id, r.owner_id)
 """
-_OUTGOING_SQL = _OUTGOING_SELECT + "WHERE a.id = %s"
 # Pending and not held for a remediation window; the batch also leaves those whose retry is not due.
 _SENDABLE = "a.state = 'pending' AND (a.not_before IS NULL OR a.not_before <= %s)"
 _DUE = "(a.next_attempt_at IS NULL OR a.next_attempt_at <= %s)"
@@ -55,7 +54,7 @@ _LOCKED = " FOR UPDATE OF a SKIP LOCKED"
 
 @functools.cache
 def _outgoing_fields() -> tuple[models.Field, ...]:
-    """The model field behind each column `_OUTGOING_SQL` selects, in order."""
+    """The model field behind each column `_OUTGOING_SELECT` selects, in order."""
     action = [
         EnforcementAction._meta.get_field(name)
         for name in ("id", "state", "kind", "reverses", "idempotency_key", "not_before", "created_at", "decision")
@@ -82,11 +81,6 @@ class OutgoingAction:
     account_id: int | None
     uploader_id: int
     uploader_handle: str
-
-    @classmethod
-    def get(cls, action_id: int) -> OutgoingAction | None:
-        found = cls._read(_OUTGOING_SQL, [action_id])
-        return found[0] if found else None
 
     @classmethod
     def claim(cls, *, action_id: int | None = None, limit: int = 1) -> list[OutgoingAction]:

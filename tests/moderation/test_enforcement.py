@@ -325,14 +325,14 @@ def test_the_read_before_sending_equals_the_orms_values(seeded):
     decision = _decision(kind="delist", repository=repo)
     action = EnforcementAction.objects.create(decision=decision, kind="delist", not_before=timezone.now())
 
-    read = OutgoingAction.get(action.pk)
+    [read] = OutgoingAction.claim(action_id=action.pk)
 
     fresh = EnforcementAction.objects.get(pk=action.pk)
     names = ["pk", "state", "kind", "reverses_id", "idempotency_key", "not_before", "created_at", "decision_id"]
     assert [getattr(read, name) for name in names] == [getattr(fresh, name) for name in names]
     assert (read.repository_id, read.repository_full_name, read.account_id) == (repo.pk, repo.full_name, None)
     assert (read.uploader_id, read.uploader_handle) == (owner.pk, owner.handle)
-    assert OutgoingAction.get(0) is None
+    assert OutgoingAction.claim(action_id=0) == []
 
 
 @pytest.mark.django_db
