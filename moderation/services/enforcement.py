@@ -139,16 +139,22 @@ NOTHING_TO_REVERT = "Nothing to revert: the action it undoes never applied."
 
 
 def _send_claimed(claimed: list[OutgoingAction], client: HubClient) -> tuple[list[Sent], list[int], float | None]:
-    """Send claimed actions in order. A reversal waits until what it undoes has applied. Stops
+    """Send claimed actions in order. A reversal waits until what it undoes has applied (their states
+    read in one query). Stops
     early when the hub is in trouble (no use sending it the rest now) or the batch has run out of
     time. Returns what was sent, the ids set aside to wait, and the seconds they wait for."""
     sent: list[Sent] = []
     waiting: list[int] = []
     wait_seconds = settings.ENFORCEMENT_RETRY_BASE_SECONDS
     deadline = time.monotonic() + settings.ENFORCEMENT_BATCH_SECONDS
+    originals = dict(
+        EnforcementAction.objects.filter(pk__in=[o.reverses_id for o in claimed if o.is_reversal]).values_list(
+            "pk", "state"
+        )
+    )
     for index, outgoing in enumerate(claimed):
         if outgoing.is_reversal:
-            original = EnforcementAction.objects.values_list("state", flat=True).get(pk=outgoing.reverses_id)
+            original = originals[outgoing.reverses_id]
             if original == EnforcementAction.State.PENDING:
                 waiting.append(outgoing.pk)
                 continue
@@ -202,6 +208,25 @@ def _sending_window():
     return transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext()
 
 
+@dataclass(frozen=True)
+class Outcome:
+    sent: list[Sent]
+    waiting: list[int]  # set aside, not sent: due again in `wait_seconds`
+    wait_seconds: float | None
+    delays: list[float | None]  # for each sent action, the seconds to its next attempt, or None
+
+
+def _send_and_record(claimed: list[OutgoingAction], client: HubClient | None) -> Outcome:
+    """Send what the caller claimed, then record the answers: in the sending window's transaction
+    (or one of its own), the batch's audit events chained once."""
+    sent, waiting, wait_seconds = _send_claimed(claimed, client or HubClient())
+    with transaction.atomic(savepoint=False), audit.batched():
+        if waiting:
+            _set_aside(waiting, wait_seconds)
+        delays = _record(sent)
+    return Outcome(sent, waiting, wait_seconds, delays)
+
+
 def enforcement_deliver(*, action_id: int, client: HubClient | None = None) -> float | None:
     """Send one pending action to the hub and record the answer.
 
@@ -212,14 +237,8 @@ def enforcement_deliver(*, action_id: int, client: HubClient | None = None) -> f
         claimed = OutgoingAction.claim(action_id=action_id)
         if not claimed:
             return None  # applied, failed, held for a remediation window, or being sent right now
-        sent, waiting, wait_seconds = _send_claimed(claimed, client or HubClient())
-        # Recorded in the window's transaction (or one of its own); the batch's audit events chained once.
-        with transaction.atomic(savepoint=False), audit.batched():
-            if waiting:
-                _set_aside(waiting, wait_seconds)
-                return wait_seconds
-            [delay] = _record(sent)
-        return delay
+        outcome = _send_and_record(claimed, client)
+    return outcome.wait_seconds if outcome.waiting else outcome.delays[0]
 
 
 @dataclass(frozen=True)
@@ -245,20 +264,14 @@ def enforcement_drain(*, client: HubClient | None = None, parallel: bool = True)
                 dispatch_now(DRAIN_TASK)
             else:
                 dispatch_on_commit(DRAIN_TASK)
-        sent, waiting, wait_seconds = _send_claimed(claimed, client or HubClient())
-        # Recorded in the window's transaction (or one of its own); the batch's audit events chained once.
-        with transaction.atomic(savepoint=False), audit.batched():
-            if waiting:
-                _set_aside(waiting, wait_seconds)
-            delays = [d for d in _record(sent) if d is not None]
-        if len(sent) + len(waiting) < len(claimed):
+        outcome = _send_and_record(claimed, client)
+        if len(outcome.sent) + len(outcome.waiting) < len(claimed):
             dispatch_on_commit(DRAIN_TASK)  # out of time: the rest go in the next batch
-    if waiting:
-        delays.append(wait_seconds)
-    next_in = min(delays) if delays else None
+    due_again = [d for d in (*outcome.delays, outcome.wait_seconds) if d is not None]
+    next_in = min(due_again) if due_again else None
     if next_in is not None:
         dispatch_now(DRAIN_TASK, countdown=next_in)
-    applied = sum(1 for s in sent if s.result is not None and s.result.outcome is Delivery.DELIVERED)
+    applied = sum(1 for s in outcome.sent if s.result is not None and s.result.outcome is Delivery.DELIVERED)
     return Drained(claimed=len(claimed), applied=applied, next_in=next_in)
 
 
