@@ -139,10 +139,10 @@ NOTHING_TO_REVERT = "Nothing to revert: the action it undoes never applied."
 
 
 def _send_claimed(claimed: list[OutgoingAction], client: HubClient) -> tuple[list[Sent], list[int], float | None]:
-    """Send claimed actions in order. A reversal waits until what it undoes has applied (their states
-    read in one query). Stops
-    early when the hub is in trouble (no use sending it the rest now) or the batch has run out of
-    time. Returns what was sent, the ids set aside to wait, and the seconds they wait for."""
+    """Send claimed actions in order. A reversal waits until what it undoes has applied (the states
+    of those are read in one query). Stops early when the hub is in trouble (no use sending it the
+    rest now) or the batch has run out of time. Returns what was sent, the ids set aside to wait,
+    and the seconds they wait for."""
     sent: list[Sent] = []
     waiting: list[int] = []
     wait_seconds = settings.ENFORCEMENT_RETRY_BASE_SECONDS
