@@ -114,9 +114,11 @@ def _insert_sql(model: type[models.Model]) -> tuple[str, tuple[models.Field, ...
 
 
 def insertable(model: type[models.Model]) -> bool:
-    """Whether `insert` may write the model by hand: PostgreSQL, and nothing listens for its saves."""
+    """Whether `insert_statement` may write the model by hand: prepared statements on, the model
+    has no `save()` of its own (which a hand-written INSERT would skip), and nothing listens for
+    its saves."""
     listened = signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
-    return prepared_statements() and not listened
+    return prepared_statements() and model.save is models.Model.save and not listened
 
 
 def insert_statement(instance: models.Model) -> tuple[str, list]:
@@ -130,15 +132,3 @@ def inserted(instance: M, pk: int) -> M:
     instance.pk = pk
     instance._state.adding, instance._state.db = False, connection.alias
     return instance
-
-
-def insert(instance: M) -> M:
-    """Store a new row as `instance.save()` would, in one prepared statement where `insertable`."""
-    if not insertable(type(instance)):
-        instance.save(force_insert=True)
-        return instance
-    sql, params = insert_statement(instance)
-    with planned_once() as cursor:
-        cursor.execute(sql, params)
-        (pk,) = cursor.fetchone()
-    return inserted(instance, pk)

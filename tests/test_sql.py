@@ -30,3 +30,31 @@ def test_no_row_is_an_empty_list():
         )
         == []
     )
+
+
+@pytest.mark.django_db
+def test_a_report_written_by_hand_reads_back_as_the_orm_would_have_saved_it(seeded):
+    from django.db import connection
+
+    from hubmod.sql import insert_statement, inserted
+    from moderation.services.cases import case_for_report
+    from reports.models import Report
+
+    case = case_for_report(repository=RepositoryFactory(), account=None, category="spam").case
+    written = Report(case=case, category="spam", source="api", subject_type="repository",
+                     subject_ref=case.repository.full_name, details={"explanation": "x"}, reporter_key="k" * 64)  # fmt: skip
+    sql, params = insert_statement(written)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted(written, cursor.fetchone()[0])
+
+    stored = Report.objects.get(pk=written.pk)
+    assert _fields(stored) == _fields(written)  # defaults and auto_now, as save() sets them
+    assert stored.created_at is not None
+    assert not written._state.adding
+
+
+def test_a_model_with_a_save_of_its_own_is_never_written_by_hand():
+    from hubmod.sql import insertable
+
+    assert not insertable(Repository)  # its save() derives the full name from the owner's handle
