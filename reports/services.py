@@ -216,17 +216,8 @@ def report_file(
     stored = _store(
         report, count_surge=not attachment.opened and not attachment.joined_clean and case.surge_detected_at is None
     )
-    head = stored.head
     for upload in origin.evidence:
         evidence_store(report=report, upload=upload)
-    if stored.distinct_reporters is not None and stored.distinct_reporters >= settings.SURGE_DISTINCT_REPORTERS:
-        case_mark_surge(
-            case_id=report.case_id,
-            actor=SYSTEM,
-            distinct_reporters=stored.distinct_reporters,
-            window_minutes=settings.SURGE_WINDOW_MINUTES,
-        )
-        head = None  # the surge's own event moved the chain on
     filed = audit.Entry(
         "report.filed",
         report,
@@ -236,8 +227,17 @@ def report_file(
     opened = (
         [audit.Entry("case.opened", case, {"category": category, "report": report.pk})] if attachment.opened else []
     )
-    # The chain's head has been locked since the report was stored, and stays locked to commit.
-    audit.record_all(actor=actor, entries=[filed, *opened], head=head)
+    # The chain's head has been locked since the report was stored, and stays locked to commit: the
+    # events of this report, a surge's included, are chained after it in one statement.
+    with audit.batched(head=stored.head):
+        if stored.distinct_reporters is not None and stored.distinct_reporters >= settings.SURGE_DISTINCT_REPORTERS:
+            case_mark_surge(
+                case_id=report.case_id,
+                actor=SYSTEM,
+                distinct_reporters=stored.distinct_reporters,
+                window_minutes=settings.SURGE_WINDOW_MINUTES,
+            )
+        audit.record_all(actor=actor, entries=[filed, *opened])
     if reporter.email:
         dispatch_on_commit("reports.report_receipt_send", report.pk, receipt)
     return report, receipt

@@ -66,12 +66,14 @@ _held: ContextVar[list[AuditEvent] | None] = ContextVar("audit_held", default=No
 
 
 @contextmanager
-def batched() -> Iterator[None]:
+def batched(*, head: Head | None = None) -> Iterator[None]:
     """Hold the events recorded inside until the block ends, then chain them in one statement.
 
     For work that records many events in one transaction (a batch of deliveries): the chain head
     is locked once, at the end, instead of once per event. Inside the block an event has no `seq`
     or `pk` yet. Use it inside the transaction; if the block raises, the events are dropped with it.
+    `head`: the chain's head as the caller has just locked and read it in a statement of its own
+    (`CHAIN_HEAD_LOCKED`), with no event recorded since; the block's end then does not read it again.
     """
     if _held.get() is not None:
         yield  # already inside a batch: its end chains these events too
@@ -83,15 +85,15 @@ def batched() -> Iterator[None]:
     finally:
         _held.reset(token)
     if held:
-        _logged(_append_now(held))
+        _logged(_append_now(held, head))
 
 
-def _append(events: list[AuditEvent], head: Head | None = None) -> list[AuditEvent]:
+def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     held = _held.get()
     if held is not None:
         held.extend(events)
         return events
-    return _append_now(events, head)
+    return _append_now(events)
 
 
 def _append_now(events: list[AuditEvent], head: Head | None = None) -> list[AuditEvent]:
@@ -115,7 +117,7 @@ class Head:
 
 
 # For a writer that locks the head in a statement of its own (say, beside an INSERT, as a CTE) and
-# passes what it read to `record_all(head=...)`: one round trip fewer.
+# passes what it read to `batched(head=...)`: one round trip fewer.
 CHAIN_HEAD_LOCKED = "SELECT seq, hash FROM audit_auditchainhead WHERE id = 1 FOR UPDATE"
 
 _EVENT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
@@ -198,13 +200,9 @@ class Entry:
 
 
 @transaction.atomic(savepoint=False)
-def record_all(*, actor: Actor, entries: list[Entry], head: Head | None = None) -> list[AuditEvent]:
-    """Several events of one change, chained under one lock and inserted in one statement.
-
-    `head`: the chain head the caller has locked and read in its own statement (`CHAIN_HEAD_LOCKED`),
-    with no event recorded since in this transaction.
-    """
-    return _logged(_append([_event(actor, e.verb, e.target, e.data) for e in entries], head))
+def record_all(*, actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
+    """Several events of one change, chained under one lock and inserted in one statement."""
+    return _logged(_append([_event(actor, e.verb, e.target, e.data) for e in entries]))
 
 
 @transaction.atomic(savepoint=False)

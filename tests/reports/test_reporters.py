@@ -9,6 +9,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from hubmod.actors import Actor
+from hubmod.audit.log import verify_chain
+from hubmod.audit.models import AuditEvent
 from moderation.models import Case, EnforcementAction, SlaRule
 from moderation.services.cases import case_claim
 from moderation.services.decisions import case_dismiss
@@ -136,6 +138,20 @@ def test_repeat_reports_between_new_reporters_neither_hide_nor_fake_a_surge(sett
     file(brigaded, address="198.51.100.9")
 
     assert Case.objects.get(repository=brigaded).surge_detected_at is not None
+
+
+@pytest.mark.django_db
+def test_the_report_that_marks_a_surge_is_chained_after_it_and_the_audit_chain_holds(settings, seeded):
+    settings.SURGE_DISTINCT_REPORTERS = 2
+    brigaded = RepositoryFactory()
+
+    file(brigaded, address="198.51.100.1")
+    last = file(brigaded, address="198.51.100.2").json()
+
+    verbs = list(AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("verb", flat=True)[:2])
+    assert verbs == ["report.filed", "case.surge_detected"]
+    assert AuditEvent.objects.order_by("-seq").first().target_id == str(last["id"])
+    assert verify_chain().broken_seq is None
 
 
 @pytest.mark.django_db(transaction=True)
