@@ -134,3 +134,5 @@ urlpatterns = [
     path("console/cases/<int:case_id>/<slug:move>", console.case_move, name="console-case-move"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "hubmod.server_errors.server_error"
