@@ -29,7 +29,11 @@ def logging_config(*, fmt: str, level: str) -> dict:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    renderer = structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer(colors=False)
+    # Plain tracebacks: structlog would use rich where it is installed (schemathesis brings it), and
+    # rich prints every frame's local variables (reporters' addresses among them) and takes ~2 s a
+    # traceback, which during a database outage is 2 s of a web worker for every failed request.
+    console = structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
+    renderer = structlog.processors.JSONRenderer() if fmt == "json" else console
     return {
         "version": 1,
         "disable_existing_loggers": False,
