@@ -19,18 +19,16 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import redis
 from django.core.management import call_command
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
@@ -39,99 +37,15 @@ from hub.client import sign
 from hubmod.audit.models import AuditEvent
 from moderation.models import EnforcementAction
 from tests.e2e.conftest import PROJECT, _database_url_of_test_db
+from tests.e2e.parts import WAIT, RedisServer, eventually, free_port, stop, tail
 
 integration = pytest.mark.integration
 
 READ_TIMEOUT = 2  # HUB_WEBHOOK_READ_TIMEOUT of the stack's worker, in seconds
-WAIT = 60.0  # the longest any single wait in this module may take
 
 
 def _secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _eventually(check: Callable[[], object], *, what: str, timeout: float = WAIT, every: float = 0.1, detail=None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"Timed out after {timeout:g} s waiting for {what}." + (f"\n{detail()}" if detail else ""))
-
-
-def _tail(path: Path, chars: int = 4000) -> str:
-    return f"--- {path.name} ---\n{path.read_text(errors='replace')[-chars:]}" if path.exists() else ""
-
-
-def _stop(process: subprocess.Popen | None, *, timeout: float = 10) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout)
-
-
-# --- The real parts ------------------------------------------------------------------------------
-
-
-class RedisServer:
-    """A redis-server of our own on a free loopback port, without persistence: a restart loses every
-    queued message, as a broker outage would."""
-
-    def __init__(self, executable: str, directory: Path):
-        self.executable = executable
-        self.directory = directory
-        self.port = _free_port()
-        self.log = directory / "redis.log"
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}"
-
-    def ping(self) -> bool:
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.5, socket_timeout=0.5)
-        try:
-            return bool(client.ping())
-        except redis.RedisError:
-            return False
-        finally:
-            client.close()
-
-    def start(self) -> RedisServer:
-        command = [
-            self.executable,
-            "--port",
-            str(self.port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(self.directory),
-            "--daemonize",
-            "no",
-        ]
-        with self.log.open("a") as out:
-            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-        _eventually(self.ping, what=f"redis-server on port {self.port}", timeout=30, detail=lambda: _tail(self.log))
-        return self
-
-    def stop(self) -> None:
-        _stop(self.process)
-        assert not self.ping(), f"Redis on port {self.port} still answers after being stopped"
 
 
 @dataclass
@@ -159,7 +73,7 @@ class Stack:
         return self.directory / "worker.log"
 
     def logs(self) -> str:
-        return "\n".join(_tail(p) for p in (self.worker_log, self.web_log, self.redis.log))
+        return "\n".join(tail(p) for p in (self.worker_log, self.web_log, self.redis.log))
 
     def start_web(self) -> None:
         port = self.web_url.rsplit(":", 1)[1]
@@ -169,13 +83,13 @@ class Stack:
             self.web = subprocess.Popen(command, cwd=PROJECT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
 
         def answers() -> bool:
-            assert self.web.poll() is None, f"gunicorn exited at start:\n{_tail(self.web_log)}"
+            assert self.web.poll() is None, f"gunicorn exited at start:\n{tail(self.web_log)}"
             try:
                 return httpx.get(f"{self.web_url}/api/v1/report-categories", timeout=2, trust_env=False).is_success
             except httpx.HTTPError:
                 return False
 
-        _eventually(answers, what="gunicorn to answer", detail=lambda: _tail(self.web_log), every=0.2)
+        eventually(answers, what="gunicorn to answer", detail=lambda: tail(self.web_log), every=0.2)
 
     def start_worker(self, **overrides: str) -> None:
         assert self.worker is None or self.worker.poll() is not None, "a worker is already running"
@@ -189,15 +103,15 @@ class Stack:
             )
 
         def ready() -> bool:
-            assert self.worker.poll() is None, f"The worker exited at start:\n{_tail(self.worker_log)}"
+            assert self.worker.poll() is None, f"The worker exited at start:\n{tail(self.worker_log)}"
             with self.worker_log.open("rb") as log:
                 log.seek(log_offset)
                 return b"ready." in log.read()
 
-        _eventually(ready, what="the worker to be ready", detail=lambda: _tail(self.worker_log))
+        eventually(ready, what="the worker to be ready", detail=lambda: tail(self.worker_log))
 
     def stop_worker(self) -> None:
-        _stop(self.worker)
+        stop(self.worker)
 
     def kill_worker(self) -> int:
         """SIGKILL: no warm shutdown, no acknowledgement, nothing handed back to the broker."""
@@ -223,7 +137,7 @@ class Stack:
     def close(self) -> None:
         for process in (self.worker, self.web, self.redis.process):
             try:
-                _stop(process)
+                stop(process)
             except Exception:  # noqa: S112 - stop the others whatever happens to one
                 continue
 
@@ -241,7 +155,7 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stac
     directory = tmp_path_factory.mktemp("faults")
     receiver = HubReceiver(secret=_secret(), hang_seconds=READ_TIMEOUT * 2).start()
     redis_server = RedisServer(executable, directory)
-    web_url = f"http://127.0.0.1:{_free_port()}"
+    web_url = f"http://127.0.0.1:{free_port()}"
     env = {
         key: value
         for key, value in os.environ.items()
@@ -448,7 +362,7 @@ def test_worker_killed_mid_delivery_is_applied_after_restart_through_the_sweeper
     parts.receiver.script[:] = [HANG]
 
     decision_id = _claim_and_decide(parts, _file_report(parts, "worker-killed"))
-    _eventually(
+    eventually(
         lambda: parts.receiver.verified(), what="the first delivery to reach the hub", every=0.02, detail=stack.logs
     )
     assert stack.kill_worker() == -signal.SIGKILL
@@ -512,7 +426,7 @@ def test_the_hub_down_for_a_while_gets_the_action_once_it_is_back(parts: Parts):
     parts.receiver.stop()  # nothing listens: every attempt is refused
     try:
         decision_id = _claim_and_decide(parts, _file_report(parts, "hub-down"))
-        refused = _eventually(
+        refused = eventually(
             lambda: (action := _action(decision_id)).attempts >= 2 and action,
             what="two refused attempts",
             detail=parts.stack.logs,
