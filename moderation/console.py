@@ -24,6 +24,7 @@ from moderation.forms import (
     QueueFilterForm,
     ReassignForm,
     RejectForm,
+    form_problems,
     ground_from_choice,
 )
 from moderation.ladder import recommend
@@ -48,7 +49,9 @@ staff_only = permission_required("moderation.view_case", raise_exception=False)
 @staff_only
 def queue(request):
     form = QueueFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    # The filters that are valid still apply; the page says what is wrong with the others.
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
     filters = QueueFilters(
         state=data.get("state") or None,
         category=data.get("category") or None,
@@ -65,15 +68,16 @@ def queue(request):
         request,
         "moderation/queue.html",
         {"cases": cases, "form": form, "counts": queue_counts(), "next_url": next_url, "bulk_form": BulkForm()},
+        status=400 if form.errors else 200,
     )
 
 
 @staff_only
 @require_POST
 def bulk(request):
-    form = BulkForm(request.POST, case_ids=[int(v) for v in request.POST.getlist("ids") if v.isdigit()])
+    form = BulkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Select cases and an action.")
+        messages.error(request, f"Nothing was done. {form_problems(form)}")
         return redirect("console-queue")
     data = form.cleaned_data
     params = {"reason": data["reason"] or "duplicate", "statement": data["statement"] or "A duplicate of a case "
@@ -102,7 +106,6 @@ def _case_page(request, case: Case, *, decide_form=None, dismiss_form=None, stat
             "decisions": case.decisions.all(),
             "context": context,
             "recommendations": [(intent, recommend(case, intent=intent)) for intent in Decision.Intent.values],
-            "mine": case.assignee_id == request.user.pk,
             "pending": pending,
             "can_approve": pending is not None and pending.decided_by_id != request.user.pk,
             "decide_form": decide_form or DecideForm(case=case, initial={"statement": context.statement_template}),
@@ -110,7 +113,10 @@ def _case_page(request, case: Case, *, decide_form=None, dismiss_form=None, stat
             "escalate_form": EscalateForm(),
             "reassign_form": ReassignForm(),
             "reject_form": RejectForm(),
-            "can_decide": actor.has_perm("moderation.decide_case"),
+            # The decide and dismiss forms are shown to the case's assignee while it is in review.
+            "decide_open": case.state == Case.State.IN_REVIEW
+            and case.assignee_id == request.user.pk
+            and actor.has_perm("moderation.decide_case"),
             "evidence_readable": may_read_evidence(request.user, case),
         },
         status=status,
@@ -133,6 +139,8 @@ def _back(case_id: int):
 @require_POST
 def case_move(request, case_id: int, move: str):
     """Claim, release, escalate, reassign, approve or reject: one small form each."""
+    if not Case.objects.filter(pk=case_id).exists():
+        raise Http404("No such case.")  # before any look-up by case: an id past 64 bits is no case either
     actor = Actor.staff(request.user)
     try:
         if move == "claim":
@@ -142,12 +150,12 @@ def case_move(request, case_id: int, move: str):
         elif move == "escalate":
             form = EscalateForm(request.POST)
             if not form.is_valid():
-                raise ApplicationError("Give a reason to escalate.")
+                raise ApplicationError(f"Not escalated. {form_problems(form)}")
             case_escalate(case_id=case_id, actor=actor, **form.cleaned_data)
         elif move == "reassign":
             form = ReassignForm(request.POST)
             if not form.is_valid():
-                raise ApplicationError("Choose who to hand the case to.")
+                raise ApplicationError(f"Not reassigned. {form_problems(form)}")
             case_reassign(case_id=case_id, actor=actor, to=form.cleaned_data["assignee"])
         elif move in ("approve", "reject"):
             decision = Decision.objects.filter(case_id=case_id, approval=Decision.Approval.PROPOSED).first()
@@ -158,7 +166,7 @@ def case_move(request, case_id: int, move: str):
             else:
                 form = RejectForm(request.POST)
                 if not form.is_valid():
-                    raise ApplicationError("Say why you do not approve.")
+                    raise ApplicationError(f"Not sent back. {form_problems(form)}")
                 decision_reject(decision_id=decision.pk, actor=actor, reason=form.cleaned_data["reason"])
         else:
             raise Http404("No such move.")
@@ -262,7 +270,7 @@ def appeal_page(request, appeal_id: int):
     appeal = Appeal.objects.select_related("decision__case", "decision__decided_by").filter(pk=appeal_id).first()
     if appeal is None:
         raise Http404("No such appeal.")
-    form = AppealDecideForm(request.POST or None)
+    form = AppealDecideForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             appeal_decide(appeal_id=appeal_id, actor=Actor.staff(request.user), **form.cleaned_data)

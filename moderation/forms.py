@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -77,8 +81,18 @@ class EscalateForm(forms.Form):
     reason = forms.CharField(max_length=5000, label="Reason")
 
 
+class UsernameChoiceField(forms.ModelChoiceField):
+    """A staff member by username. A value no username can be (NUL, over 150 characters) is refused
+    before it reaches the database: PostgreSQL refuses a NUL in a query with an error, not no row."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and ("\x00" in value or len(value) > 150):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
 class ReassignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = UsernameChoiceField(
         queryset=get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct().order_by("username"),
         to_field_name="username",
         label="Hand to",
@@ -89,17 +103,80 @@ class RejectForm(forms.Form):
     reason = forms.CharField(max_length=5000, label="Why not", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def form_problems(form: forms.Form) -> str:
+    """A refused form's errors in one line, for a message: "Reason: This field is required." """
+    problems = []
+    for name, errors in form.errors.items():
+        label = form[name].label if name in form.fields else ""
+        problems += [f"{label}: {error}" if label else str(error) for error in errors]
+    return " ".join(problems)
+
+
+# Ids the database can hold: a cursor or a selection naming more is a forged or broken link.
+MAX_ID = 2**63 - 1
+
+
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(choices=[("", "All open"), *Case.State.choices], required=False)
     category = forms.CharField(required=False, max_length=32)
     assignee = forms.CharField(required=False, max_length=150, help_text='"me", "none" or a username')
     overdue = forms.BooleanField(required=False)
     surge = forms.BooleanField(required=False)
-    cursor = forms.RegexField(CURSOR_PATTERN, required=False, widget=forms.HiddenInput)
+    cursor = forms.RegexField(
+        re.compile(CURSOR_PATTERN, re.ASCII),
+        required=False,
+        widget=forms.HiddenInput,
+        label="Page",
+        error_messages={"invalid": "This page link is broken: start again from the first page of the queue."},
+    )
+
+    def clean_cursor(self) -> str:
+        cursor = self.cleaned_data["cursor"]
+        if cursor:
+            _, due, pk = (int(part) for part in cursor.split("_"))
+            try:
+                datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=due)
+            except OverflowError:
+                raise ValidationError(self.fields["cursor"].error_messages["invalid"], code="invalid") from None
+            if pk > MAX_ID:
+                raise ValidationError(self.fields["cursor"].error_messages["invalid"], code="invalid")
+        return cursor
+
+
+BULK_MAX_CASES = 200  # as the API's bulk action
+
+
+class CaseIdsField(forms.Field):
+    """The ids of the cases ticked in the queue: whole numbers, at least one, at most BULK_MAX_CASES."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": "Select at least one case.",
+        "invalid": "A case id is a whole number; %(value)s is not one.",
+        "too_many": f"Select at most {BULK_MAX_CASES} cases at a time.",
+    }
+
+    def to_python(self, value) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        ids = []
+        for raw in values:
+            text = str(raw)
+            # isdigit() alone takes "²", which int() refuses; and a 5,000-digit number is no id.
+            if not (text.isascii() and text.isdigit() and len(text) <= 19 and 0 < int(text) <= MAX_ID):
+                raise ValidationError(
+                    self.error_messages["invalid"], code="invalid", params={"value": repr(Truncator(text).chars(24))}
+                )
+            ids.append(int(text))
+        return list(dict.fromkeys(ids))
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if len(value) > BULK_MAX_CASES:
+            raise ValidationError(self.error_messages["too_many"], code="too_many")
 
 
 class BulkForm(forms.Form):
-    ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), label="Cases")
+    ids = CaseIdsField(label="Cases")
     action = forms.ChoiceField(
         choices=[
             ("dismiss", "Dismiss as duplicates"),
@@ -110,9 +187,13 @@ class BulkForm(forms.Form):
     reason = forms.CharField(required=False, max_length=5000)
     statement = forms.CharField(required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, case_ids=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["ids"].choices = [(pk, pk) for pk in case_ids]
+    def clean(self):
+        data = super().clean()
+        reasons = Decision.DismissalReason.values
+        if data.get("action") == "dismiss" and data.get("reason") and data["reason"] not in reasons:
+            # A dismissal's reason is one of a fixed list (reporters see it, transparency counts it).
+            self.add_error("reason", f"To dismiss, leave it empty (duplicate) or use one of: {', '.join(reasons)}.")
+        return data
 
 
 class AppealDecideForm(forms.Form):

@@ -33,10 +33,16 @@ def notice(request, token: str):
     if decision is None:
         raise Http404("This notice link is not valid.")
     counter = request.POST.get("kind") == "counter_notice"
+    copyright_takedown = decision.case.category == "copyright"
     form = AppealForm(request.POST if request.method == "POST" and not counter else None)
     counter_form = CounterNoticeForm(request.POST if request.method == "POST" and counter else None)
     submitted = counter_form if counter else form
-    if request.method == "POST" and submitted.is_valid():
+    # A refusal the page would not show next to its form, said above where the forms are.
+    refused = None
+    if request.method == "POST" and counter and not copyright_takedown:
+        refused = forms.Form(data={})  # nothing to validate: there is no takedown to answer
+        refused.add_error(None, _("A counter-notice answers a copyright takedown only; use the appeal form."))
+    elif request.method == "POST" and submitted.is_valid():
         data = dict(submitted.cleaned_data)
         try:
             appeal_submit(
@@ -53,6 +59,14 @@ def notice(request, token: str):
             messages.success(request, _("Received. We will tell you the outcome."))
             return redirect("notice", token=token)
     appeals = decision.appeals.filter(appellant=Appeal.Appellant.UPLOADER).order_by("-id")
+    # Nothing to appeal while an appeal is open, or once one has overturned the decision.
+    can_appeal = (
+        decision.outcome == "actioned"
+        and decision.appeal_deadline > timezone.now()
+        and not appeals.filter(state__in=["submitted", "in_review", "overturned"]).exists()
+    )
+    if refused is None and request.method == "POST" and not can_appeal:
+        refused = submitted  # the forms are gone once no appeal is possible: say why above them
     return render(
         request,
         "moderation/notice.html",
@@ -60,12 +74,10 @@ def notice(request, token: str):
             "decision": decision,
             "case": decision.case,
             "form": form,
-            "counter_form": counter_form if decision.case.category == "copyright" else None,
+            "counter_form": counter_form if copyright_takedown else None,
             "appeals": appeals,
-            # Nothing to appeal while an appeal is open, or once one has overturned the decision.
-            "can_appeal": decision.outcome == "actioned"
-            and decision.appeal_deadline > timezone.now()
-            and not appeals.filter(state__in=["submitted", "in_review", "overturned"]).exists(),
+            "can_appeal": can_appeal,
+            "refused": refused,
             "actions": [a for a in decision.actions.all() if not a.is_reversal],
         },
         status=400 if request.method == "POST" else 200,

@@ -13,7 +13,7 @@ class ReferralForm(forms.Form):
         initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}), label="Referred on"
     )
     reference = forms.CharField(max_length=200, help_text="The authority's report or ticket number.")
-    notes = forms.CharField(widget=forms.Textarea, required=False)
+    notes = forms.CharField(widget=forms.Textarea, max_length=20_000, required=False)
 
 
 class HoldForm(forms.Form):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hubmod.actors import Actor
 from hubmod.errors import ApplicationError, Forbidden
+from moderation.forms import form_problems
 from moderation.models import Case
 from moderation.restriction import RESTRICTED_PERM, case_is_restricted
 from moderation.selectors import case_get
@@ -65,7 +66,7 @@ def referral_new(request, case_id: int):
     case = case_get(case_id=case_id)
     if case is None:
         raise Http404("No such case.")
-    form = ReferralForm(request.POST or None)
+    form = ReferralForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             referral = referral_create(actor=Actor.staff(request.user), case_id=case_id, **form.cleaned_data)
@@ -103,7 +104,7 @@ def hold_new(request, case_id: int):
         raise Http404("No such case.")
     form = HoldForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the evidence must be preserved.")
+        messages.error(request, f"No hold was placed. {form_problems(form)}")
     else:
         try:
             hold_place(actor=Actor.staff(request.user), case_id=case_id, reason=form.cleaned_data["reason"])
@@ -122,7 +123,7 @@ def hold_release_view(request, hold_id: int):
         raise Http404("No such hold.")
     form = HoldReleaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the evidence need not be kept.")
+        messages.error(request, f"Hold {hold_id} stands. {form_problems(form)}")
     else:
         try:
             hold_release(actor=Actor.staff(request.user), hold_id=hold_id, reason=form.cleaned_data["reason"])

@@ -109,7 +109,10 @@ class ReportForm(forms.Form):
     )
     reporter_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     reporter_email = forms.EmailField(
-        label=_("Your e-mail"), required=False, help_text=_("We send your receipt and the outcome here.")
+        label=_("Your e-mail"),
+        max_length=254,  # what the reporter's row holds
+        required=False,
+        help_text=_("We send your receipt and the outcome here."),
     )
 
     def __init__(self, *args, category: Category, **kwargs):

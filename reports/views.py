@@ -32,8 +32,9 @@ def report_new(request, category: str):
     if spec is None:
         raise Http404("No such report category.")
     form = ReportForm(
-        request.POST or None,
-        request.FILES or None,
+        # Bound on every POST, an empty one too: it is re-shown saying what is missing.
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         category=spec,
         initial={"subject_id": request.GET.get("subject", "")},
     )
@@ -103,8 +104,10 @@ def report_appeal(request, report_id: int):
     if report is None:
         raise Http404("No report matches this id and receipt.")
     found = report_status(report)
-    form = ReporterAppealForm(request.POST or None)
-    if request.method == "POST" and found.decision is not None and form.is_valid():
+    form = ReporterAppealForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and found.decision is None:
+        form.add_error(None, _("This report has not been decided yet: there is no decision to appeal."))
+    elif request.method == "POST" and form.is_valid():
         try:
             appeal_submit(
                 actor=Actor.reporter(),

@@ -32,12 +32,14 @@ reviewers_only = permission_required("review.view_review", raise_exception=False
 @reviewers_only
 def reviews(request):
     form = ReviewFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # the valid filters apply; the page says what is wrong with the others
+    data = getattr(form, "cleaned_data", {})
     queue = review_queue(filters=ReviewQueueFilters(kind=data.get("kind") or None, overdue=bool(data.get("overdue"))))
     return render(
         request,
         "review/queue.html",
         {"form": form, "reviews": queue.prefetch_related("criteria")[:200], "now": timezone.now()},
+        status=400 if form.errors else 200,
     )
 
 
@@ -51,7 +53,7 @@ def _review_or_404(review_id: int) -> Review:
 @reviewers_only
 def review_page(request, review_id: int):
     review = _review_or_404(review_id)
-    form = ReviewDecideForm(request.POST or None, review=review)
+    form = ReviewDecideForm(request.POST if request.method == "POST" else None, review=review)
     if request.method == "POST" and form.is_valid():
         try:
             review_decide(review_id=review.pk, actor=Actor.staff(request.user), **form.cleaned_data)
@@ -76,6 +78,7 @@ def review_page(request, review_id: int):
             "release": release_overview(review.repository),
             "now": timezone.now(),
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -2,6 +2,7 @@
 passes a validator of the DSA Transparency Database's fields; none of it names a reporter."""
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -137,3 +138,15 @@ def test_the_public_page_and_its_downloads(known_set, client):
     assert as_json["decisions"]["total"] == 5
     assert client.get("/transparency/summary.xml").status_code == 404
     assert IDENTITY["email"] not in page + as_csv
+
+
+@pytest.mark.django_db
+def test_the_pages_download_links_carry_the_period_it_shows(known_set, client):
+    long_ago = "2001-01-01"
+
+    page = client.get("/transparency/", {"start": long_ago, "end": long_ago}).content.decode()
+    link = re.search(r'href="(/transparency/summary\.json\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    downloaded = client.get(link).json()
+
+    assert downloaded["decisions"]["total"] == 0  # the period asked for, not the last 90 days
+    assert f"statements-of-reasons?from={long_ago}&amp;to={long_ago}" in page

@@ -4,26 +4,55 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from moderation.transparency.summary import flatten, reports_per_month, transparency_summary
 
+# Dates a period may take: the figures are counted by day around them, and a date near the ends
+# of the calendar (year 1, year 9999) would step outside it.
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
+MAX_PERIOD_DAYS = 3 * 366
+
+
+def _date_field(label):
+    message = format_lazy(
+        _("Give a date from {earliest} to {latest}, as YYYY-MM-DD."), earliest=EARLIEST, latest=LATEST
+    )
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(EARLIEST, message), MaxValueValidator(LATEST, message)],
+    )
+
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = _date_field(_("From"))
+    end = _date_field(_("To"))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("start", _("The period starts after it ends."))
+        elif start and end and (end - start).days > MAX_PERIOD_DAYS:
+            self.add_error("start", _("Ask for at most %(days)d days at a time.") % {"days": MAX_PERIOD_DAYS})
+        return data
 
     def period(self):
+        """The period asked for; the last 90 days where it cannot be (the form says why)."""
         data = self.cleaned_data if self.is_valid() else {}
         end = data.get("end") or timezone.now().date()
         start = data.get("start") or end - timedelta(days=89)
-        if start > end or (end - start).days > 3 * 366:
+        if start > end or (end - start).days > MAX_PERIOD_DAYS:
             start = end - timedelta(days=89)
         return start, end
 
@@ -57,15 +86,22 @@ def transparency(request):
             "per_action": _bars(summary["actions"]["by_kind"]),
             "appeal_outcomes": _bars(summary["appeals"]["by_outcome"]),
             "automated_share": round(100 * automated / decisions, 1) if decisions else 0,
-            "query": f"from={start.isoformat()}&to={end.isoformat()}",
+            # The page's downloads read start/end, as the page does; the API reads from/to.
+            "download_query": f"start={start.isoformat()}&end={end.isoformat()}",
+            "api_query": f"from={start.isoformat()}&to={end.isoformat()}",
         },
+        status=400 if form.errors else 200,
     )
 
 
 def transparency_download(request, fmt: str):
     if fmt not in ("csv", "json"):
         raise Http404("Download as .csv or .json.")
-    start, end = PeriodForm(request.GET or None).period()
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    if form.errors:
+        problems = " ".join(f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
+        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
     summary = transparency_summary(start=start, end=end)
     if fmt == "json":
         response = JsonResponse(summary)
