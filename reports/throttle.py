@@ -6,6 +6,7 @@ When the cache is down the limits are not counted and reports are filed: the dat
 cache, is what must not lose a report, and case merging and surge flags still stand against floods.
 """
 
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -26,7 +27,7 @@ def _retry_after(rate: str) -> int:
 def intake_throttle(request, *, reporter_email: str, from_hub: bool) -> None:
     """Raise TooManyRequests (429) when this address or this reporter has filed too much."""
     rate = settings.REPORT_RATE_PER_ADDRESS
-    if not from_hub and _limited(request, group="reports:address", key="ip", rate=rate):
+    if not from_hub and _limited(request, group="reports:address", key=_address_bucket, rate=rate):
         raise TooManyRequests(
             f"Too many reports from your network address (the limit is {rate.replace('/', ' per ')}). "
             "Nothing more was filed; please try again later.",
@@ -52,4 +53,28 @@ def _limited(request, **limit) -> bool:
 
 
 def client_address(request) -> str:
-    return request.META.get(settings.RATELIMIT_IP_META_KEY, "") or ""
+    """The client's address where RATELIMIT_IP_META_KEY says it is; "" when it is absent or no address.
+
+    From a list (X-Forwarded-For: "client, proxy"), the last entry: the one our own proxy wrote, which
+    the client cannot forge. What the client puts before it is its own to invent."""
+    raw = request.META.get(settings.RATELIMIT_IP_META_KEY, "") or ""
+    try:
+        return str(ipaddress.ip_address(raw.rsplit(",", 1)[-1].strip()))
+    except ValueError:
+        return ""
+
+
+def _address_bucket(group, request) -> str:
+    """What the per-address limit counts: the address, an IPv6 client's /64 (one host holds a whole
+    /64), and one shared bucket for requests without a readable address (a misconfigured proxy
+    header, a unix socket): django-ratelimit's own "ip" key answers those with an exception, a 500."""
+    address = client_address(request)
+    if not address:
+        logger.warning(
+            "No client address in %s; counting the report as from an unknown address.", settings.RATELIMIT_IP_META_KEY
+        )
+        return "unknown"
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address

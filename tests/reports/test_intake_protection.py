@@ -35,6 +35,47 @@ def test_too_many_reports_from_one_address_is_429_and_keeps_what_was_filed(setti
 
 
 @pytest.mark.django_db
+def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_appended(settings):
+    settings.REPORT_RATE_PER_ADDRESS = "2/h"
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+    repo = RepositoryFactory()
+
+    # What the client writes before the proxy's entry is its own to invent; varying it gains nothing.
+    answers = [
+        other_report(APIClient(HTTP_X_FORWARDED_FOR=f"10.0.0.{i}, 203.0.113.7"), repo).status_code for i in range(3)
+    ]
+    elsewhere = other_report(APIClient(HTTP_X_FORWARDED_FOR="203.0.113.8"), repo)
+
+    assert answers == [201, 201, 429]
+    assert elsewhere.status_code == 201
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("forwarded", [None, "", "not an address", "unknown, also not"])
+def test_a_report_without_a_readable_address_is_filed_and_counted_together(settings, forwarded):
+    settings.REPORT_RATE_PER_ADDRESS = "1/h"
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+    repo = RepositoryFactory()
+    headers = {} if forwarded is None else {"HTTP_X_FORWARDED_FOR": forwarded}
+
+    first, second = (other_report(APIClient(**headers), repo) for _ in range(2))
+
+    assert (first.status_code, second.status_code) == (201, 429)
+
+
+@pytest.mark.django_db
+def test_an_ipv6_client_is_limited_by_its_64(settings):
+    settings.REPORT_RATE_PER_ADDRESS = "1/h"
+    repo = RepositoryFactory()
+
+    first = other_report(APIClient(REMOTE_ADDR="2001:db8:1:2::1"), repo)
+    same_host = other_report(APIClient(REMOTE_ADDR="2001:db8:1:2::ffff"), repo)
+    other_host = other_report(APIClient(REMOTE_ADDR="2001:db8:1:3::1"), repo)
+
+    assert (first.status_code, same_host.status_code, other_host.status_code) == (201, 429, 201)
+
+
+@pytest.mark.django_db
 def test_with_the_rate_limits_cache_down_a_report_is_still_filed_and_stored(settings, caplog):
     # A Redis that is not there: nothing listens on port 1.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
