@@ -53,7 +53,7 @@ class BaseModelSerializer(serializers.Serializer):
 class FileSerializer(serializers.Serializer):
     path = serializers.CharField(max_length=1024)
     sha256 = serializers.RegexField(SHA256_PATTERN, error_messages={"invalid": "Use 64 lowercase hex digits."})
-    size = serializers.IntegerField(min_value=0)
+    size = serializers.IntegerField(min_value=0, max_value=2**63 - 1)
 
 
 class RepositoryOutputSerializer(serializers.ModelSerializer):

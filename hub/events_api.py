@@ -10,6 +10,7 @@ from hub.events import hub_event_retry
 from hub.models import HubEvent
 from hubmod.api import require_perm
 from hubmod.auth import actor_for
+from hubmod.schema import error
 
 
 class HubEventOutputSerializer(serializers.ModelSerializer):
@@ -26,7 +27,7 @@ class HubEventListApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("state", str, enum=HubEvent.State.values)],
-        responses=HubEventOutputSerializer(many=True),
+        responses={200: HubEventOutputSerializer(many=True), **error(400)},
     )
     def get(self, request):
         state = request.query_params.get("state") or None
@@ -41,7 +42,7 @@ class HubEventListApi(APIView):
 class HubEventRetryApi(APIView):
     permission_classes = [require_perm("hub.retry_hubevent")]
 
-    @extend_schema(request=None, responses=HubEventOutputSerializer)
+    @extend_schema(request=None, responses={200: HubEventOutputSerializer, **error(409)})
     def post(self, request, event_id: int):
         if not HubEvent.objects.filter(pk=event_id).exists():
             raise Http404

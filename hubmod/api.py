@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -42,6 +43,17 @@ def exception_handler(exc, context):
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     return drf_exception_handler(exc, context)
+
+
+def not_found(request, exception=None):
+    """handler404: a path under /api/ that no route matches answers like any other API 404, in
+    JSON as API.md fixes (an id must be digits, a segment non-empty); other paths get the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "No API operation has this path; check it, and its ids, against /api/v1/schema/."},
+            status=404,
+        )
+    return page_not_found(request, exception)
 
 
 class IsHub(permissions.BasePermission):

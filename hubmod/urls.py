@@ -136,3 +136,4 @@ urlpatterns = [
 ]
 
 handler500 = "hubmod.server_errors.server_error"
+handler404 = "hubmod.api.not_found"

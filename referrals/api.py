@@ -6,13 +6,14 @@ import tempfile
 
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hubmod.api import require_perm, validated
 from hubmod.auth import actor_for
+from hubmod.schema import error
 from moderation.api.serializers import CaseOutputSerializer
 from moderation.models import Case
 from moderation.restriction import RESTRICTED_PERM
@@ -23,7 +24,7 @@ from referrals.services import hold_place, hold_release, referral_create, referr
 
 class HoldOutputSerializer(serializers.ModelSerializer):
     placed_by = serializers.CharField(source="placed_by.username")
-    released_by = serializers.CharField(source="released_by.username", default=None)
+    released_by = serializers.CharField(source="released_by.username", default=None, allow_null=True)
     placed_at = serializers.DateTimeField(source="created_at")
 
     class Meta:
@@ -65,7 +66,9 @@ class LegalQueueApi(APIView):
         include_closed = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(
-        operation_id="referrals_queue", parameters=[FilterSerializer], responses=LegalQueueCaseSerializer(many=True)
+        operation_id="referrals_queue",
+        parameters=[FilterSerializer],
+        responses={200: LegalQueueCaseSerializer(many=True), **error(400)},
     )
     def get(self, request):
         query = validated(self.FilterSerializer, request.query_params.dict())
@@ -79,10 +82,10 @@ class ReferralsApi(APIView):
     permission_classes = [require_perm("referrals.view_referral")]
 
     class FilterSerializer(serializers.Serializer):
-        case = serializers.IntegerField(min_value=1, required=False)
+        case = serializers.IntegerField(min_value=1, max_value=2**62, required=False)
 
     class InputSerializer(serializers.Serializer):
-        case = serializers.IntegerField(min_value=1)
+        case = serializers.IntegerField(min_value=1, max_value=2**62)
         authority = serializers.ChoiceField(choices=Referral.Authority.choices)
         authority_name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
         referred_at = serializers.DateField()
@@ -90,7 +93,9 @@ class ReferralsApi(APIView):
         notes = serializers.CharField(max_length=20_000, required=False, default="", allow_blank=True)
 
     @extend_schema(
-        operation_id="referrals_list", parameters=[FilterSerializer], responses=ReferralOutputSerializer(many=True)
+        operation_id="referrals_list",
+        parameters=[FilterSerializer],
+        responses={200: ReferralOutputSerializer(many=True), **error(400)},
     )
     def get(self, request):
         query = validated(self.FilterSerializer, request.query_params.dict())
@@ -140,8 +145,8 @@ class ReferralPacketApi(APIView):
         ],
         responses={
             (200, "application/zip"): OpenApiTypes.BINARY,
-            403: OpenApiResponse(description="Only legal exports referral packets."),
-            404: OpenApiResponse(description="No referral has this id."),
+            **error(403, "Only legal exports referral packets."),
+            **error(404, "No referral has this id."),
         },
     )
     def get(self, request, referral_id: int):
@@ -169,15 +174,17 @@ class HoldsApi(APIView):
     permission_classes = [require_perm("referrals.view_preservationhold")]
 
     class FilterSerializer(serializers.Serializer):
-        case = serializers.IntegerField(min_value=1, required=False)
+        case = serializers.IntegerField(min_value=1, max_value=2**62, required=False)
         active = serializers.BooleanField(required=False, allow_null=True, default=None)
 
     class InputSerializer(serializers.Serializer):
-        case = serializers.IntegerField(min_value=1)
+        case = serializers.IntegerField(min_value=1, max_value=2**62)
         reason = serializers.CharField(max_length=5000)
 
     @extend_schema(
-        operation_id="preservation_holds_list", parameters=[FilterSerializer], responses=HoldOutputSerializer(many=True)
+        operation_id="preservation_holds_list",
+        parameters=[FilterSerializer],
+        responses={200: HoldOutputSerializer(many=True), **error(400)},
     )
     def get(self, request):
         query = validated(self.FilterSerializer, request.query_params.dict())
@@ -201,7 +208,9 @@ class HoldReleaseApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=5000)
 
-    @extend_schema(request=InputSerializer, responses=HoldOutputSerializer)
+    @extend_schema(
+        request=InputSerializer, responses={200: HoldOutputSerializer, **error(409, "The hold is released already.")}
+    )
     def post(self, request, hold_id: int):
         data = validated(self.InputSerializer, request.data)
         if not PreservationHold.objects.filter(pk=hold_id).exists():

@@ -4,7 +4,7 @@ import re
 
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from hub.api import REPO_ID_PATTERN
 from hub.models import HANDLE_PATTERN
 from hubmod.api import require_perm, validated
 from hubmod.auth import HubPrincipal, actor_for
+from hubmod.schema import error
 from reports.categories import CATEGORIES
 from reports.evidence import evidence_for_download, evidence_read
 from reports.lines import LINES_PATTERN, parse_lines
@@ -117,7 +118,15 @@ class ReportCreateApi(APIView):
         status_url = serializers.URLField()
         case_id = serializers.IntegerField()
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: OutputSerializer,
+            **error(403, "The reporter is suspended from filing reports."),
+            **error(409, "No case could be opened for the report; try again."),
+            **error(429, "Too many reports from this address or reporter; nothing was filed."),
+        },
+    )
     def post(self, request):
         data = plain_report(request.data) or validated(self.InputSerializer, request.data)
         is_hub = isinstance(request.user, HubPrincipal)
@@ -224,9 +233,9 @@ class EvidenceDownloadApi(APIView):
         operation_id="evidence_download",
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
-            403: OpenApiResponse(description="Not staff, or the case is restricted and you are not legal."),
-            404: OpenApiResponse(description="No evidence has this id."),
-            410: OpenApiResponse(description="Deleted under the evidence retention rule; digest and size are kept."),
+            **error(403, "Not staff, or the case is restricted and you are not legal."),
+            **error(404, "No evidence has this id."),
+            **error(410, "Deleted under the evidence retention rule; digest and size are kept."),
         },
     )
     def get(self, request, evidence_id: int):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +15,7 @@ from hub.models import Repository
 from hub.selectors import repository_get
 from hubmod.api import IsHub, require_perm, validated
 from hubmod.auth import actor_for
+from hubmod.schema import ErrorDetailSerializer, error
 from review.models import ChecklistItem, ReleaseStage, Review, ReviewCriterion
 from review.selectors import (
     ReviewQueueFilters,
@@ -145,7 +146,9 @@ class ReviewListApi(APIView):
         results = ReviewOutputSerializer(many=True)
         next = serializers.CharField(allow_null=True)
 
-    @extend_schema(operation_id="reviews_list", parameters=[FilterSerializer], responses=OutputSerializer)
+    @extend_schema(
+        operation_id="reviews_list", parameters=[FilterSerializer], responses={200: OutputSerializer, **error(400)}
+    )
     def get(self, request):
         query = validated(self.FilterSerializer, request.query_params.dict())
         reviews = review_queue(
@@ -185,7 +188,7 @@ class ReviewDetailApi(APIView):
 class ReviewClaimApi(APIView):
     permission_classes = [require_perm("review.decide_review")]
 
-    @extend_schema(request=None, responses=ReviewOutputSerializer)
+    @extend_schema(request=None, responses={200: ReviewOutputSerializer, **error(409)})
     def post(self, request, review_id: int):
         _review_or_404(review_id)
         review_claim(review_id=review_id, actor=actor_for(request))
@@ -195,7 +198,7 @@ class ReviewClaimApi(APIView):
 class ReviewReleaseApi(APIView):
     permission_classes = [require_perm("review.decide_review")]
 
-    @extend_schema(request=None, responses=ReviewOutputSerializer)
+    @extend_schema(request=None, responses={200: ReviewOutputSerializer, **error(409)})
     def post(self, request, review_id: int):
         _review_or_404(review_id)
         review_release(review_id=review_id, actor=actor_for(request))
@@ -215,7 +218,7 @@ class ReviewDecideApi(APIView):
             child=serializers.SlugField(max_length=64), required=False, max_length=50, default=list
         )
 
-    @extend_schema(request=InputSerializer, responses=ReviewOutputSerializer)
+    @extend_schema(request=InputSerializer, responses={200: ReviewOutputSerializer, **error(409)})
     def post(self, request, review_id: int):
         _review_or_404(review_id)
         data = validated(self.InputSerializer, request.data)
@@ -266,11 +269,20 @@ class ReleaseApi(APIView):
 class ReleaseStartApi(APIView):
     permission_classes = [IsHubOrReleaseStaff]
 
-    @extend_schema(request=None, responses={201: ReleaseOutputSerializer})
+    @extend_schema(
+        request=None,
+        responses={201: ReleaseOutputSerializer, **error(409, "This repository is already under a staged release.")},
+    )
     def post(self, request, owner: str, name: str):
         repository = _repository_or_404(owner, name)
         release_start(repository_id=repository.pk, actor=actor_for(request))
         return Response(ReleaseOutputSerializer(release_overview(_repository_or_404(owner, name))).data, status=201)
+
+
+class GateClosedSerializer(ErrorDetailSerializer):
+    unmet = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Every condition the next gate still lacks."
+    )
 
 
 class ReleaseAdvanceApi(APIView):
@@ -281,7 +293,17 @@ class ReleaseAdvanceApi(APIView):
     class InputSerializer(serializers.Serializer):
         to = serializers.SlugField(max_length=32, required=False, help_text="The next stage's key, as a check.")
 
-    @extend_schema(request=InputSerializer, responses=ReleaseOutputSerializer)
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: ReleaseOutputSerializer,
+            409: OpenApiResponse(
+                GateClosedSerializer,
+                description="Not under a staged release, already at the last stage, or the gate is closed "
+                "(`unmet` lists why).",
+            ),
+        },
+    )
     def post(self, request, owner: str, name: str):
         repository = _repository_or_404(owner, name)
         data = validated(self.InputSerializer, request.data if request.data else {})

@@ -16,6 +16,7 @@ from hubmod.api import require_perm, validated
 from hubmod.auth import HubPrincipal, actor_for
 from hubmod.errors import Forbidden
 from hubmod.receipts import receipt_digest
+from hubmod.schema import error, errors
 from moderation.api.serializers import AppealOutputSerializer
 from moderation.models import Appeal, Decision, EnforcementAction
 from moderation.selectors import decision_for_notice_token
@@ -56,12 +57,12 @@ class AppealCreateApi(APIView):
     dismissal, by the reporter (report id and receipt)."""
 
     class InputSerializer(serializers.Serializer):
-        decision = serializers.IntegerField(min_value=1)
+        decision = serializers.IntegerField(min_value=1, max_value=2**62)
         statement = serializers.CharField(max_length=20_000)
         kind = serializers.ChoiceField(choices=Appeal.Kind.choices, default=Appeal.Kind.APPEAL)
         on_behalf_of = serializers.RegexField(rf"^{HANDLE_PATTERN}$", required=False)
         token = serializers.CharField(required=False, max_length=500, help_text="The token of the notice link.")
-        report = serializers.IntegerField(required=False, min_value=1)
+        report = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
         receipt = serializers.CharField(required=False, max_length=200)
         counter_notice = CounterNoticeSerializer(required=False, help_text="Required when kind is counter_notice.")
 
@@ -70,7 +71,14 @@ class AppealCreateApi(APIView):
                 raise serializers.ValidationError({"counter_notice": ["A counter-notice needs its legal elements."]})
             return attrs
 
-    @extend_schema(request=InputSerializer, responses={201: AppealOutputSerializer})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: AppealOutputSerializer,
+            **error(403, "The caller is not the affected uploader, nor the reporter of a dismissed report."),
+            **error(409, "An appeal against this decision is already open."),
+        },
+    )
     def post(self, request):
         data = validated(self.InputSerializer, request.data)
         decision = (
@@ -126,7 +134,7 @@ class AppealDecideApi(APIView):
             help_text="With 'modified': the actions that replace the decision's own.",
         )
 
-    @extend_schema(request=InputSerializer, responses=AppealOutputSerializer)
+    @extend_schema(request=InputSerializer, responses={200: AppealOutputSerializer, **error(409)})
     def post(self, request, appeal_id: int):
         data = validated(self.InputSerializer, request.data)
         if not Appeal.objects.filter(pk=appeal_id).exists():
@@ -145,10 +153,10 @@ class CourtActionApi(APIView):
     """The notifier reports a filed court action, so the material is not restored."""
 
     class InputSerializer(serializers.Serializer):
-        report = serializers.IntegerField(min_value=1)
+        report = serializers.IntegerField(min_value=1, max_value=2**62)
         receipt = serializers.CharField(max_length=200)
 
-    @extend_schema(request=InputSerializer, responses=AppealOutputSerializer)
+    @extend_schema(request=InputSerializer, responses={200: AppealOutputSerializer, **errors(403, 409)})
     def post(self, request, appeal_id: int):
         data = validated(self.InputSerializer, request.data)
         appeal = Appeal.objects.select_related("decision__case").filter(pk=appeal_id).first()

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from hubmod.api import require_perm, validated
 from hubmod.auth import actor_for
+from hubmod.schema import error
 from moderation.api.serializers import CaseDetailOutputSerializer, CaseOutputSerializer, queue_line
 from moderation.models import Case, Decision
 from moderation.selectors import CURSOR_PATTERN, QueueFilters, case_get, case_queue_page, queue_counts
@@ -38,7 +39,9 @@ class CaseListApi(APIView):
         results = CaseOutputSerializer(many=True)
         next = serializers.CharField(allow_null=True)
 
-    @extend_schema(operation_id="cases_list", parameters=[QueueFilterSerializer], responses=OutputSerializer)
+    @extend_schema(
+        operation_id="cases_list", parameters=[QueueFilterSerializer], responses={200: OutputSerializer, **error(400)}
+    )
     def get(self, request):
         query = validated(QueueFilterSerializer, request.query_params.dict())
         filters = QueueFilters(**{k: v for k, v in query.items() if k != "cursor"})
@@ -88,7 +91,7 @@ def _existing(case_id: int) -> int:
 class CaseClaimApi(APIView):
     permission_classes = [require_perm("moderation.claim_case")]
 
-    @extend_schema(request=None, responses=CaseOutputSerializer)
+    @extend_schema(request=None, responses={200: CaseOutputSerializer, **error(409)})
     def post(self, request, case_id: int):
         case_claim(case_id=_existing(case_id), actor=actor_for(request))
         return case_response(case_id)
@@ -97,7 +100,7 @@ class CaseClaimApi(APIView):
 class CaseReleaseApi(APIView):
     permission_classes = [require_perm("moderation.claim_case")]
 
-    @extend_schema(request=None, responses=CaseOutputSerializer)
+    @extend_schema(request=None, responses={200: CaseOutputSerializer, **error(409)})
     def post(self, request, case_id: int):
         case_release(case_id=_existing(case_id), actor=actor_for(request))
         return case_response(case_id)
@@ -114,7 +117,7 @@ class CaseReassignApi(APIView):
     class InputSerializer(serializers.Serializer):
         assignee = AssigneeField()
 
-    @extend_schema(request=InputSerializer, responses=CaseOutputSerializer)
+    @extend_schema(request=InputSerializer, responses={200: CaseOutputSerializer, **error(409)})
     def post(self, request, case_id: int):
         data = validated(self.InputSerializer, request.data)
         case_reassign(case_id=_existing(case_id), actor=actor_for(request), to=data["assignee"])
@@ -128,7 +131,7 @@ class CaseEscalateApi(APIView):
         reason = serializers.CharField(max_length=5000)
         to = serializers.ChoiceField(choices=Case.EscalatedTo.choices, default=Case.EscalatedTo.SENIOR)
 
-    @extend_schema(request=InputSerializer, responses=CaseOutputSerializer)
+    @extend_schema(request=InputSerializer, responses={200: CaseOutputSerializer, **error(409)})
     def post(self, request, case_id: int):
         data = validated(self.InputSerializer, request.data)
         case_escalate(case_id=_existing(case_id), actor=actor_for(request), reason=data["reason"], to=data["to"])
@@ -141,7 +144,9 @@ class CaseBulkApi(APIView):
     permission_classes = [require_perm("moderation.claim_case")]
 
     class InputSerializer(serializers.Serializer):
-        ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=200)
+        ids = serializers.ListField(
+            child=serializers.IntegerField(min_value=1, max_value=2**62), min_length=1, max_length=200
+        )
         action = serializers.ChoiceField(choices=BULK_ACTIONS)
         reason = serializers.CharField(max_length=5000, required=False)
         statement = serializers.CharField(max_length=20_000, required=False)

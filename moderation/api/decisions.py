@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from hub.models import Repository
 from hubmod.api import require_perm, validated
 from hubmod.auth import actor_for
+from hubmod.schema import error
 from moderation.api.cases import case_response
 from moderation.api.serializers import CaseOutputSerializer, DecisionOutputSerializer
 from moderation.models import Case, Decision, EnforcementAction
@@ -52,7 +53,7 @@ class CaseDismissApi(APIView):
             "without re-entering the queue until then, unless a trusted flagger or new evidence comes.",
         )
 
-    @extend_schema(request=InputSerializer, responses=CaseOutputSerializer)
+    @extend_schema(request=InputSerializer, responses={200: CaseOutputSerializer, **error(409)})
     def post(self, request, case_id: int):
         data = validated(self.InputSerializer, request.data)
         case_dismiss(case_id=_existing_case(case_id), actor=actor_for(request), **data)
@@ -101,7 +102,7 @@ class CaseDecideApi(APIView):
         case = CaseOutputSerializer()
         decision = DecisionOutputSerializer()
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer, **error(409)})
     def post(self, request, case_id: int):
         data = validated(self.InputSerializer, request.data)
         decision = case_decide(
@@ -131,7 +132,7 @@ class DecisionApproveApi(APIView):
 
     permission_classes = [require_perm("moderation.decide_case")]
 
-    @extend_schema(request=None, responses=DecisionOutputSerializer)
+    @extend_schema(request=None, responses={200: DecisionOutputSerializer, **error(409)})
     def post(self, request, decision_id: int):
         decision_approve(decision_id=_existing_decision(decision_id), actor=actor_for(request))
         return Response(_decision_body(decision_id))
@@ -143,7 +144,7 @@ class DecisionRejectApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=5000)
 
-    @extend_schema(request=InputSerializer, responses=DecisionOutputSerializer)
+    @extend_schema(request=InputSerializer, responses={200: DecisionOutputSerializer, **error(409)})
     def post(self, request, decision_id: int):
         data = validated(self.InputSerializer, request.data)
         decision_reject(decision_id=_existing_decision(decision_id), actor=actor_for(request), reason=data["reason"])
@@ -161,7 +162,7 @@ class DecommissionApi(APIView):
         ground = GroundSerializer()
         statement = serializers.CharField(max_length=20_000)
 
-    @extend_schema(request=InputSerializer, responses={201: DecisionOutputSerializer})
+    @extend_schema(request=InputSerializer, responses={201: DecisionOutputSerializer, **error(409)})
     def post(self, request):
         data = validated(self.InputSerializer, request.data)
         repository = Repository.objects.filter(full_name=data["repository"]).first()
@@ -186,7 +187,10 @@ class AutomationResumeApi(APIView):
         tripped = serializers.BooleanField()
         resumed_at = serializers.DateTimeField()
 
-    @extend_schema(request=None, responses=OutputSerializer)
+    @extend_schema(
+        request=None,
+        responses={200: OutputSerializer, **error(400, "Automation is running; there is nothing to resume.")},
+    )
     def post(self, request):
         state = automation_resume(actor=actor_for(request))
         return Response({"tripped": state.tripped, "resumed_at": state.resumed_at})

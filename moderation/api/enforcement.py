@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from hubmod.api import require_perm
 from hubmod.auth import actor_for
+from hubmod.schema import error
 from moderation.api.serializers import ActionOutputSerializer
 from moderation.models import EnforcementAction
 from moderation.selectors import enforcement_actions
@@ -19,7 +20,7 @@ class EnforcementActionListApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("state", str, enum=EnforcementAction.State.values)],
-        responses=ActionOutputSerializer(many=True),
+        responses={200: ActionOutputSerializer(many=True), **error(400)},
     )
     def get(self, request):
         state = request.query_params.get("state") or None
@@ -31,7 +32,7 @@ class EnforcementActionListApi(APIView):
 class EnforcementActionRetryApi(APIView):
     permission_classes = [require_perm("moderation.retry_enforcement")]
 
-    @extend_schema(request=None, responses=ActionOutputSerializer)
+    @extend_schema(request=None, responses={200: ActionOutputSerializer, **error(409)})
     def post(self, request, action_id: int):
         if not EnforcementAction.objects.filter(pk=action_id).exists():
             raise Http404

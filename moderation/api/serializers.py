@@ -30,7 +30,7 @@ class SubjectField(serializers.Field):
 
 class CaseOutputSerializer(serializers.ModelSerializer):
     subject = SubjectField(source="*")
-    assignee = serializers.CharField(source="assignee_name", default=None)
+    assignee = serializers.CharField(source="assignee_name", default=None, allow_null=True)
 
     class Meta:
         model = Case
@@ -82,7 +82,7 @@ def queue_line(row: QueueRow) -> dict:
 
 
 class ActionOutputSerializer(serializers.ModelSerializer):
-    reverses = serializers.IntegerField(source="reverses_id", default=None)
+    reverses = serializers.IntegerField(source="reverses_id", default=None, allow_null=True)
 
     class Meta:
         model = EnforcementAction
@@ -93,7 +93,7 @@ class DecisionOutputSerializer(serializers.ModelSerializer):
     actions = serializers.ListField(source="requested_actions", child=serializers.CharField())
     ground = serializers.SerializerMethodField()
     decided_by = serializers.CharField(source="decided_by.username")
-    approved_by = serializers.CharField(source="approved_by.username", default=None)
+    approved_by = serializers.CharField(source="approved_by.username", default=None, allow_null=True)
 
     class Meta:
         model = Decision

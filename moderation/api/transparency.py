@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hubmod.api import validated
+from hubmod.schema import error
 from moderation.transparency.statements import statements_between
 from moderation.transparency.summary import transparency_summary
 
@@ -42,15 +44,15 @@ def _period(request) -> tuple[date, date]:
 
 
 PERIOD_PARAMETERS = [
-    OpenApiParameter("from", str, description="YYYY-MM-DD, default 30 days before `to`"),
-    OpenApiParameter("to", str, description="YYYY-MM-DD, default today"),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="YYYY-MM-DD, default 30 days before `to`"),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="YYYY-MM-DD, default today"),
 ]
 
 
 class TransparencySummaryApi(APIView):
     authentication_classes: list = []
 
-    @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: dict})
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: dict, **error(400)})
     def get(self, request):
         start, end = _period(request)
         return Response(transparency_summary(start=start, end=end))
@@ -59,7 +61,17 @@ class TransparencySummaryApi(APIView):
 class StatementsOfReasonsApi(APIView):
     authentication_classes: list = []
 
-    @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: dict})
+    @extend_schema(
+        parameters=PERIOD_PARAMETERS,
+        responses={
+            200: OpenApiResponse(
+                {"type": "array", "items": {"type": "object", "additionalProperties": {}}},
+                description="One statement of reasons per decision, in the fields of the DSA Transparency "
+                "Database's statement-of-reasons API.",
+            ),
+            **error(400),
+        },
+    )
     def get(self, request):
         start, end = _period(request)
         return Response(list(statements_between(start=start, end=end)))
