@@ -50,6 +50,10 @@ app.conf.beat_schedule = {
         "task": "moderation.notices_sweep",
         "schedule": 120.0,
     },
+    "idempotency-keys-expire": {
+        "task": "reports.idempotency_keys_expire",
+        "schedule": 3600.0,
+    },
     "evidence-purge-expired": {
         "task": "reports.evidence_purge_expired",
         "schedule": 3600.0,

@@ -17,6 +17,8 @@ from hubmod.auth import HubPrincipal, actor_for
 from hubmod.schema import error
 from reports.categories import CATEGORIES
 from reports.evidence import evidence_for_download, evidence_read
+from reports.idempotency import KEY_PARAMETER as IDEMPOTENCY_KEY
+from reports.idempotency import idempotent
 from reports.lines import LINES_PATTERN, parse_lines
 from reports.models import Report
 from reports.notices import status_url
@@ -125,8 +127,11 @@ class ReportCreateApi(APIView):
             **error(403, "The reporter is suspended from filing reports."),
             **error(409, "No case could be opened for the report; try again."),
             **error(429, "Too many reports from this address or reporter; nothing was filed."),
+            **error(422, "This Idempotency-Key was used with a different body; nothing was filed."),
         },
+        parameters=[IDEMPOTENCY_KEY],
     )
+    @idempotent("reports")
     def post(self, request):
         data = plain_report(request.data) or validated(self.InputSerializer, request.data)
         is_hub = isinstance(request.user, HubPrincipal)

@@ -21,6 +21,8 @@ from moderation.api.serializers import AppealOutputSerializer
 from moderation.models import Appeal, Decision, EnforcementAction
 from moderation.selectors import decision_for_notice_token
 from moderation.services.appeals import appeal_decide, appeal_submit, counter_notice_court_action
+from reports.idempotency import KEY_PARAMETER as IDEMPOTENCY_KEY
+from reports.idempotency import idempotent
 
 
 class CounterNoticeSerializer(serializers.Serializer):
@@ -77,8 +79,11 @@ class AppealCreateApi(APIView):
             201: AppealOutputSerializer,
             **error(403, "The caller is not the affected uploader, nor the reporter of a dismissed report."),
             **error(409, "An appeal against this decision is already open."),
+            **error(422, "This Idempotency-Key was used with a different body; nothing was filed."),
         },
+        parameters=[IDEMPOTENCY_KEY],
     )
+    @idempotent("appeals")
     def post(self, request):
         data = validated(self.InputSerializer, request.data)
         decision = (

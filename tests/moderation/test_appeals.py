@@ -267,3 +267,18 @@ def test_a_counter_notice_needs_its_legal_elements(takedown):
     assert missing.status_code == 400
     assert "consent_to_jurisdiction" in missing.json()["errors"]["counter_notice"]
     assert "signature" in no_signature.json()["errors"]["counter_notice"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_appeal_retried_with_its_idempotency_key_is_filed_once(decided):
+    payload = {"decision": decided["decision"], "statement": "It is mine.", "token": decided["token"]}
+
+    first, retry = (
+        APIClient().post("/api/v1/appeals", payload, format="json", HTTP_IDEMPOTENCY_KEY="appeal-1") for _ in range(2)
+    )
+    without_the_key = APIClient().post("/api/v1/appeals", payload, format="json")
+
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry.json()["id"] == first.json()["id"]
+    assert without_the_key.status_code == 409  # a second appeal, which one open appeal at a time refuses
+    assert Appeal.objects.count() == 1
