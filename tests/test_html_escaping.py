@@ -355,7 +355,7 @@ def test_a_counter_notice_is_stored_as_sent_shown_escaped_and_mailed_as_typed(
     assert all(value in forwarded.body for value in typed.values())  # plain text: as typed, no entities
     check_pages([
         ("appeal page, counter-notice", signed_in(appeal_reviewer()), f"/console/appeals/{counter.pk}/",
-         [xss("counter")]),
+         [xss("counter"), xss("name"), xss("address"), xss_short("phone"), xss("removed"), xss("signature")]),
         ("uploader's notice, counter-notice", Client(), f"/notices/{notice_token_for(decision)}/", []),
     ])  # fmt: skip
 

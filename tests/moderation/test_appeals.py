@@ -282,3 +282,16 @@ def test_an_appeal_retried_with_its_idempotency_key_is_filed_once(decided):
     assert retry.json()["id"] == first.json()["id"]
     assert without_the_key.status_code == 409  # a second appeal, which one open appeal at a time refuses
     assert Appeal.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reviewer_reads_a_counter_notices_legal_elements_on_the_appeal_page(takedown, client):
+    filed = counter_notify(takedown, address="2 Side St\nSpringfield, US").json()
+    client.force_login(appeal_reviewer())
+
+    page = client.get(f"/console/appeals/{filed['id']}/").content.decode()
+
+    for element in ("Uma Uploader", "2 Side St<br>Springfield, US", "+1 555 0100", "the whole repository"):
+        assert element in page
+    assert page.count("Stated") == 2
+    assert "Not stated" not in page
