@@ -116,9 +116,12 @@ def test_no_personal_data_in_any_transparency_output(known_set):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("params", [{"from": "2026-13-01"}, {"from": "2026-02-01", "to": "2026-01-01"},
-                                    {"from": "2000-01-01", "to": "2026-01-01"}])  # fmt: skip
-def test_a_bad_period_is_400(params):
-    assert APIClient().get("/api/v1/transparency/summary", params).status_code == 400
+                                    {"from": "2000-01-01", "to": "2026-01-01"}, {"to": "9999-12-31"},
+                                    {"from": "0001-01-01", "to": "0001-01-02"},
+                                    {"from": "9999-12-30", "to": "9999-12-31"}])  # fmt: skip
+@pytest.mark.parametrize("path", ["/api/v1/transparency/summary", "/api/v1/transparency/statements-of-reasons"])
+def test_a_bad_period_is_400(path, params):
+    assert APIClient().get(path, params).status_code == 400
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from hubmod.api import validated
 from hubmod.schema import error
 from moderation.transparency.statements import statements_between
-from moderation.transparency.summary import transparency_summary
+from moderation.transparency.summary import EARLIEST, LATEST, transparency_summary
 
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -30,6 +30,9 @@ class PeriodSerializer(serializers.Serializer):
     def validate(self, attrs):
         end = attrs.get("to") or timezone.now().date()
         start = attrs.get("from") or end - timedelta(days=29)
+        for name, day in (("from", start), ("to", end)):
+            if not EARLIEST <= day <= LATEST:
+                raise serializers.ValidationError({name: [f"Give a date from {EARLIEST} to {LATEST}."]})
         if start > end:
             raise serializers.ValidationError({"from": ["The period starts after it ends."]})
         if (end - start).days > MAX_PERIOD_DAYS:

@@ -31,6 +31,10 @@ from moderation.transparency.figures import (
 )
 from moderation.transparency.histogram import percentiles
 
+# Dates a period may take: the figures are counted by day around them, and a date near the ends
+# of the calendar (year 1, year 9999) would step outside it.
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
+
 DECIDED_APPEALS = (Appeal.State.UPHELD, Appeal.State.OVERTURNED, Appeal.State.MODIFIED)
 REVERSED_APPEALS = (Appeal.State.OVERTURNED, Appeal.State.MODIFIED)
 PENDING_APPEALS = (Appeal.State.SUBMITTED, Appeal.State.IN_REVIEW)

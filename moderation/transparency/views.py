@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,11 +14,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from moderation.transparency.summary import flatten, reports_per_month, transparency_summary
+from moderation.transparency.summary import EARLIEST, LATEST, flatten, reports_per_month, transparency_summary
 
-# Dates a period may take: the figures are counted by day around them, and a date near the ends
-# of the calendar (year 1, year 9999) would step outside it.
-EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
 MAX_PERIOD_DAYS = 3 * 366
 
 
