@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import redis
 
 WAIT = 60.0  # the longest any single wait may take, in seconds
@@ -92,3 +96,44 @@ class RedisServer:
     def stop(self) -> None:
         stop(self.process)
         assert not self.ping(), f"Redis on port {self.port} still answers after being stopped"
+
+
+def stack_environment(*, database_url: str, redis_url: str, web_url: str, queue: str, **settings: str) -> dict:
+    """The environment of a web or worker process of our own: this one's, but on our parts."""
+    # Ours are set below; a leftover embedded-broker URL or eager flag must not leak in.
+    leftovers = {"CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "EMAIL_URL", "EMAIL_FILE_PATH"}
+    env = {key: value for key, value in os.environ.items() if key not in leftovers}
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": f"{redis_url}/0",
+            # The cache is on our Redis too, so a stopped Redis is stopped for the web entirely.
+            "REDIS_CACHE_URL": f"{redis_url}/1",
+            "CELERY_QUEUE": f"{queue}-{uuid.uuid4().hex[:12]}",
+            "BASE_URL": web_url,
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "PYTHONUNBUFFERED": "1",
+            **settings,
+        }
+    )
+    return env
+
+
+def start_gunicorn(*, env: dict, web_url: str, log: Path, workers: int = 1, project: Path) -> subprocess.Popen:
+    """gunicorn serving hubmod on `web_url`, once it answers."""
+    command = [sys.executable, "-m", "gunicorn", "hubmod.wsgi:application", "-b", web_url.removeprefix("http://")]
+    command += ["-w", str(workers), "--timeout", "60", "--no-control-socket"]
+    with log.open("a") as out:
+        web = subprocess.Popen(command, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+    def answers() -> bool:
+        assert web.poll() is None, f"gunicorn exited at start:\n{tail(log)}"
+        try:
+            return httpx.get(f"{web_url}/api/v1/report-categories", timeout=2, trust_env=False).is_success
+        except httpx.HTTPError:
+            return False
+
+    eventually(answers, what="gunicorn to answer", detail=lambda: tail(log), every=0.2)
+    return web

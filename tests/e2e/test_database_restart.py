@@ -21,7 +21,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,7 @@ import psycopg
 import pytest
 
 from tests.e2e.conftest import PROJECT
-from tests.e2e.parts import RedisServer, eventually, free_port, stop, tail
+from tests.e2e.parts import RedisServer, eventually, free_port, stack_environment, start_gunicorn, stop, tail
 
 integration = pytest.mark.integration
 
@@ -141,46 +140,22 @@ def service() -> Iterator[Service]:
         cluster.create_database("hubmod")
         redis_server.start()
         url = f"http://127.0.0.1:{free_port()}"
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "EMAIL_URL", "EMAIL_FILE_PATH"}
-        }
-        env.update(
-            {
-                "DATABASE_URL": cluster.url("hubmod"),
-                "REDIS_URL": f"{redis_server.url}/0",
-                "REDIS_CACHE_URL": f"{redis_server.url}/1",
-                "CELERY_QUEUE": f"hubmod-restart-{uuid.uuid4().hex[:12]}",
-                # Persistent connections, as in production: the restart breaks them under the workers.
-                "CONN_MAX_AGE": "600",
-                "REPORT_RATE_PER_ADDRESS": "100000/h",
-                "REPORT_RATE_PER_REPORTER": "100000/h",
-                "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-                "BASE_URL": url,
-                "DEBUG": "false",
-                "ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "PYTHONUNBUFFERED": "1",
-            }
+        env = stack_environment(
+            database_url=cluster.url("hubmod"),
+            redis_url=redis_server.url,
+            web_url=url,
+            queue="hubmod-restart",
+            # Persistent connections, as in production: the restart breaks them under the workers.
+            CONN_MAX_AGE="600",
+            REPORT_RATE_PER_ADDRESS="100000/h",
+            REPORT_RATE_PER_REPORTER="100000/h",
         )
         _manage(env, "migrate", "--no-input", "-v0")
         _manage(env, "seed")
         hub_key = _manage(env, "create_hub_key", "restart hub")
         moderator_token = _manage(env, "create_staff", "mod", "--role", "moderator")
         web_log = directory / "web.log"
-        command = [sys.executable, "-m", "gunicorn", "hubmod.wsgi:application", "-b", url.removeprefix("http://")]
-        command += ["-w", "2", "--timeout", "30", "--no-control-socket"]
-        with web_log.open("a") as out:
-            web = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-        def answers() -> bool:
-            assert web.poll() is None, f"gunicorn exited at start:\n{tail(web_log)}"
-            try:
-                return httpx.get(f"{url}/api/v1/report-categories", timeout=2, trust_env=False).is_success
-            except httpx.HTTPError:
-                return False
-
-        eventually(answers, what="gunicorn to answer", detail=lambda: tail(web_log), every=0.2)
+        web = start_gunicorn(env=env, web_url=url, log=web_log, workers=2, project=PROJECT)
         yield Service(url, env, cluster, cluster.url("hubmod"), web, web_log, hub_key, moderator_token)
     finally:
         stop(web)

@@ -37,7 +37,7 @@ from hub.client import sign
 from hubmod.audit.models import AuditEvent
 from moderation.models import EnforcementAction
 from tests.e2e.conftest import PROJECT, _database_url_of_test_db
-from tests.e2e.parts import WAIT, RedisServer, eventually, free_port, stop, tail
+from tests.e2e.parts import WAIT, RedisServer, eventually, free_port, stack_environment, start_gunicorn, stop, tail
 
 integration = pytest.mark.integration
 
@@ -76,20 +76,7 @@ class Stack:
         return "\n".join(tail(p) for p in (self.worker_log, self.web_log, self.redis.log))
 
     def start_web(self) -> None:
-        port = self.web_url.rsplit(":", 1)[1]
-        command = [sys.executable, "-m", "gunicorn", "hubmod.wsgi:application", "-b", f"127.0.0.1:{port}"]
-        command += ["-w", "1", "--timeout", "60", "--no-control-socket"]
-        with self.web_log.open("a") as out:
-            self.web = subprocess.Popen(command, cwd=PROJECT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
-
-        def answers() -> bool:
-            assert self.web.poll() is None, f"gunicorn exited at start:\n{tail(self.web_log)}"
-            try:
-                return httpx.get(f"{self.web_url}/api/v1/report-categories", timeout=2, trust_env=False).is_success
-            except httpx.HTTPError:
-                return False
-
-        eventually(answers, what="gunicorn to answer", detail=lambda: tail(self.web_log), every=0.2)
+        self.web = start_gunicorn(env=self.env, web_url=self.web_url, log=self.web_log, project=PROJECT)
 
     def start_worker(self, **overrides: str) -> None:
         assert self.worker is None or self.worker.poll() is not None, "a worker is already running"
@@ -156,32 +143,18 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stac
     receiver = HubReceiver(secret=_secret(), hang_seconds=READ_TIMEOUT * 2).start()
     redis_server = RedisServer(executable, directory)
     web_url = f"http://127.0.0.1:{free_port()}"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        # Ours are set below; a leftover embedded-broker URL or eager flag must not leak in.
-        if key not in {"CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "EMAIL_URL", "EMAIL_FILE_PATH"}
-    }
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "REDIS_URL": f"{redis_server.url}/0",
-            # The cache is on our Redis too, so a stopped Redis is stopped for the web entirely.
-            "REDIS_CACHE_URL": f"{redis_server.url}/1",
-            "CELERY_QUEUE": f"hubmod-faults-{uuid.uuid4().hex[:12]}",
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "BASE_URL": web_url,
-            "HUB_WEBHOOK_URL": receiver.url,
-            "HUB_WEBHOOK_SECRET": receiver.secret,
-            "HUB_WEBHOOK_READ_TIMEOUT": str(READ_TIMEOUT),
-            "ENFORCEMENT_RETRY_BASE_SECONDS": "0.5",
-            "ENFORCEMENT_SWEEP_AFTER_SECONDS": "1",
-            "CONN_MAX_AGE": "0",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "PYTHONUNBUFFERED": "1",
-        }
+    env = stack_environment(
+        database_url=database_url,
+        redis_url=redis_server.url,
+        web_url=web_url,
+        queue="hubmod-faults",
+        CELERY_TASK_ALWAYS_EAGER="false",
+        HUB_WEBHOOK_URL=receiver.url,
+        HUB_WEBHOOK_SECRET=receiver.secret,
+        HUB_WEBHOOK_READ_TIMEOUT=str(READ_TIMEOUT),
+        ENFORCEMENT_RETRY_BASE_SECONDS="0.5",
+        ENFORCEMENT_SWEEP_AFTER_SECONDS="1",
+        CONN_MAX_AGE="0",
     )
     running = Stack(env=env, directory=directory, redis=redis_server, receiver=receiver, web_url=web_url)
     try:
