@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from moderation.forms import form_problems
 from moderation.transparency.summary import EARLIEST, LATEST, flatten, reports_per_month, transparency_summary
 
 MAX_PERIOD_DAYS = 3 * 366
@@ -97,8 +98,7 @@ def transparency_download(request, fmt: str):
     form = PeriodForm(request.GET or None)
     start, end = form.period()
     if form.errors:
-        problems = " ".join(f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
-        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(form_problems(form), status=400, content_type="text/plain; charset=utf-8")
     summary = transparency_summary(start=start, end=end)
     if fmt == "json":
         response = JsonResponse(summary)
