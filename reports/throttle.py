@@ -53,28 +53,31 @@ def _limited(request, **limit) -> bool:
 
 
 def client_address(request) -> str:
-    """The client's address where RATELIMIT_IP_META_KEY says it is; "" when it is absent or no address.
+    """The client's address where RATELIMIT_IP_META_KEY says it is; "" when it is absent or no address."""
+    address = _client_ip(request)
+    return str(address) if address is not None else ""
 
-    From a list (X-Forwarded-For: "client, proxy"), the last entry: the one our own proxy wrote, which
-    the client cannot forge. What the client puts before it is its own to invent."""
+
+def _client_ip(request) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """From a list (X-Forwarded-For: "client, proxy"), the last entry: the one our own proxy wrote,
+    which the client cannot forge. What the client puts before it is its own to invent."""
     raw = request.META.get(settings.RATELIMIT_IP_META_KEY, "") or ""
     try:
-        return str(ipaddress.ip_address(raw.rsplit(",", 1)[-1].strip()))
+        return ipaddress.ip_address(raw.rsplit(",", 1)[-1].strip())
     except ValueError:
-        return ""
+        return None
 
 
 def _address_bucket(group, request) -> str:
     """What the per-address limit counts: the address, an IPv6 client's /64 (one host holds a whole
     /64), and one shared bucket for requests without a readable address (a misconfigured proxy
     header, a unix socket): django-ratelimit's own "ip" key answers those with an exception, a 500."""
-    address = client_address(request)
-    if not address:
+    address = _client_ip(request)
+    if address is None:
         logger.warning(
             "No client address in %s; counting the report as from an unknown address.", settings.RATELIMIT_IP_META_KEY
         )
         return "unknown"
-    parsed = ipaddress.ip_address(address)
-    if parsed.version == 6:
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
-    return address
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
