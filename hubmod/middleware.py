@@ -10,12 +10,6 @@ from django.utils.http import parse_header_parameters
 UTF8_SUPERSETS = frozenset({"utf-8", "ascii"})
 
 
-def _refuse(request, message: str, status: int):
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=status)
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
-
-
 class RequestSizeLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,7 +22,9 @@ class RequestSizeLimitMiddleware:
         limit = settings.MAX_REQUEST_BYTES
         if length > limit:
             message = f"The request is larger than {limit // (1024 * 1024)} MB; send smaller or fewer files."
-            return _refuse(request, message, 413)
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 
