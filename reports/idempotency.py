@@ -57,12 +57,8 @@ def idempotent(endpoint: str):
             claim = {"endpoint": endpoint, "caller": _caller(request), "key": key}
             body_sha256 = hashlib.sha256(request.body).hexdigest()
             with transaction.atomic():
-                try:
-                    with transaction.atomic():
-                        stored = IdempotentRequest.objects.create(
-                            **claim, body_sha256=body_sha256, status_code=0, response={}
-                        )
-                except IntegrityError:
+                stored = _claim(claim, body_sha256)
+                if stored is None:
                     return _replay(IdempotentRequest.objects.get(**claim), body_sha256)
                 response = post(view, request, *args, **kwargs)
                 if not status.is_success(response.status_code):
@@ -75,6 +71,16 @@ def idempotent(endpoint: str):
         return honouring_the_key
 
     return decorate
+
+
+def _claim(claim: dict, body_sha256: str) -> IdempotentRequest | None:
+    """The key taken for this request, or None when a request before it took it. In a savepoint:
+    the refused INSERT must not spoil the filing's transaction."""
+    try:
+        with transaction.atomic():
+            return IdempotentRequest.objects.create(**claim, body_sha256=body_sha256, status_code=0, response={})
+    except IntegrityError:
+        return None
 
 
 def _caller(request) -> str:
