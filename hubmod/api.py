@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views.defaults import page_not_found
-from rest_framework import exceptions, permissions, status
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -75,6 +75,15 @@ def require_perm(perm: str) -> type[permissions.BasePermission]:
 
     HasPerm.__name__ = f"HasPerm[{perm}]"
     return HasPerm
+
+
+# The largest id a body or query may name: no row has one past it, and SQLite cannot even be asked.
+MAX_ID = 2**62
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """An id in a body or a query: a whole number from 1 to MAX_ID."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 def validated(serializer_class: type, data, **context) -> dict:

@@ -11,7 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hubmod.api import require_perm, validated
+from hubmod.api import id_field, require_perm, validated
 from hubmod.auth import actor_for
 from hubmod.schema import error
 from moderation.api.serializers import CaseOutputSerializer
@@ -82,10 +82,10 @@ class ReferralsApi(APIView):
     permission_classes = [require_perm("referrals.view_referral")]
 
     class FilterSerializer(serializers.Serializer):
-        case = serializers.IntegerField(min_value=1, max_value=2**62, required=False)
+        case = id_field(required=False)
 
     class InputSerializer(serializers.Serializer):
-        case = serializers.IntegerField(min_value=1, max_value=2**62)
+        case = id_field()
         authority = serializers.ChoiceField(choices=Referral.Authority.choices)
         authority_name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
         referred_at = serializers.DateField()
@@ -174,11 +174,11 @@ class HoldsApi(APIView):
     permission_classes = [require_perm("referrals.view_preservationhold")]
 
     class FilterSerializer(serializers.Serializer):
-        case = serializers.IntegerField(min_value=1, max_value=2**62, required=False)
+        case = id_field(required=False)
         active = serializers.BooleanField(required=False, allow_null=True, default=None)
 
     class InputSerializer(serializers.Serializer):
-        case = serializers.IntegerField(min_value=1, max_value=2**62)
+        case = id_field()
         reason = serializers.CharField(max_length=5000)
 
     @extend_schema(

@@ -5,6 +5,7 @@ from functools import cache
 from django_countries import countries
 from rest_framework import serializers
 
+from hubmod.api import id_field
 from reports.categories import Category, DetailField
 from reports.plain_input import plain_details
 
@@ -32,7 +33,7 @@ def _drf_field(spec: DetailField) -> serializers.Field:
     if spec.type == "sha256":
         return serializers.RegexField(SHA256, error_messages={"invalid": "Use 64 hexadecimal digits."}, **common)
     if spec.type == "license_clause":
-        return serializers.IntegerField(min_value=1, max_value=2**62, **common)
+        return id_field(**common)
     return serializers.CharField(max_length=spec.max_length, allow_blank=not spec.required, **common)
 
 

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from hub.models import HANDLE_PATTERN
 from hubmod.actors import Actor
-from hubmod.api import require_perm, validated
+from hubmod.api import id_field, require_perm, validated
 from hubmod.auth import HubPrincipal, actor_for
 from hubmod.errors import Forbidden
 from hubmod.receipts import receipt_digest
@@ -59,12 +59,12 @@ class AppealCreateApi(APIView):
     dismissal, by the reporter (report id and receipt)."""
 
     class InputSerializer(serializers.Serializer):
-        decision = serializers.IntegerField(min_value=1, max_value=2**62)
+        decision = id_field()
         statement = serializers.CharField(max_length=20_000)
         kind = serializers.ChoiceField(choices=Appeal.Kind.choices, default=Appeal.Kind.APPEAL)
         on_behalf_of = serializers.RegexField(rf"^{HANDLE_PATTERN}$", required=False)
         token = serializers.CharField(required=False, max_length=500, help_text="The token of the notice link.")
-        report = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+        report = id_field(required=False)
         receipt = serializers.CharField(required=False, max_length=200)
         counter_notice = CounterNoticeSerializer(required=False, help_text="Required when kind is counter_notice.")
 
@@ -158,7 +158,7 @@ class CourtActionApi(APIView):
     """The notifier reports a filed court action, so the material is not restored."""
 
     class InputSerializer(serializers.Serializer):
-        report = serializers.IntegerField(min_value=1, max_value=2**62)
+        report = id_field()
         receipt = serializers.CharField(max_length=200)
 
     @extend_schema(request=InputSerializer, responses={200: AppealOutputSerializer, **errors(403, 409)})

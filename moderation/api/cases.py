@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hubmod.api import require_perm, validated
+from hubmod.api import id_field, require_perm, validated
 from hubmod.auth import actor_for
 from hubmod.schema import error
 from moderation.api.serializers import CaseDetailOutputSerializer, CaseOutputSerializer, queue_line
@@ -144,9 +144,7 @@ class CaseBulkApi(APIView):
     permission_classes = [require_perm("moderation.claim_case")]
 
     class InputSerializer(serializers.Serializer):
-        ids = serializers.ListField(
-            child=serializers.IntegerField(min_value=1, max_value=2**62), min_length=1, max_length=200
-        )
+        ids = serializers.ListField(child=id_field(), min_length=1, max_length=200)
         action = serializers.ChoiceField(choices=BULK_ACTIONS)
         reason = serializers.CharField(max_length=5000, required=False)
         statement = serializers.CharField(max_length=20_000, required=False)

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.models import Repository
-from hubmod.api import require_perm, validated
+from hubmod.api import id_field, require_perm, validated
 from hubmod.auth import actor_for
 from hubmod.schema import error
 from moderation.api.cases import case_response
@@ -62,7 +62,7 @@ class CaseDismissApi(APIView):
 
 class GroundSerializer(serializers.Serializer):
     policy_section = serializers.SlugField(max_length=64, required=False)
-    license_clause = serializers.IntegerField(min_value=1, max_value=2**62, required=False)
+    license_clause = id_field(required=False)
 
     def validate(self, attrs):
         if len(attrs) != 1:
