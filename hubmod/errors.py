@@ -14,6 +14,12 @@ class ApplicationError(Exception):
         self.message = message
         self.field_errors = field_errors or {}
 
+    @property
+    def problems(self) -> list[str]:
+        """What to fix, for a page that shows a refusal above its form: the field messages say
+        more than the summary, so they come instead of it when there are any."""
+        return [message for messages in self.field_errors.values() for message in messages] or [self.message]
+
 
 class Conflict(ApplicationError):
     """The object is not in a state that allows this; answered 409 with its current state."""

@@ -3,6 +3,8 @@ that move it. Views translate input and output; services do the work."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
@@ -32,7 +34,10 @@ from moderation.ladder import recommend
 from moderation.models import Appeal, Case, Decision, EnforcementAction
 from moderation.restriction import may_read_evidence
 from moderation.selectors import (
+    APPEAL_CURSOR_PATTERN,
+    REVERSED_AT,
     QueueFilters,
+    appeal_queue_page,
     case_context,
     case_get,
     case_queue_page,
@@ -104,7 +109,7 @@ def _case_page(request, case: Case, *, decide_form=None, dismiss_form=None, stat
             "case": case,
             "reports": case.reports.select_related("reporter").prefetch_related("evidence").order_by("id"),
             "trail": trail(case),
-            "decisions": case.decisions.all(),
+            "decisions": case.decisions.select_related("decided_by").annotate(reversed_at=REVERSED_AT),
             "context": context,
             "recommendations": [(intent, recommend(case, intent=intent)) for intent in Decision.Intent.values],
             "pending": pending,
@@ -257,13 +262,18 @@ reviewers_only = permission_required("moderation.review_appeal", raise_exception
 
 @reviewers_only
 def appeals(request):
-    """The reviewers' queue: open appeals, the earliest due first."""
-    open_appeals = (
-        Appeal.objects.filter(state__in=OPEN_APPEAL_STATES)
-        .select_related("decision__case__repository", "decision__case__account", "decision__decided_by")
-        .order_by("due_at", "id")[:200]
-    )
-    return render(request, "moderation/appeals.html", {"appeals": open_appeals, "now": timezone.now()})
+    """The reviewers' queue: open appeals, the earliest due first, a page at a time."""
+    cursor = request.GET.get("cursor", "")
+    if cursor and not re.fullmatch(APPEAL_CURSOR_PATTERN, cursor):
+        messages.error(request, "That page link is broken; here is the first page.")
+        cursor = ""
+    try:
+        page, next_cursor = appeal_queue_page(states=OPEN_APPEAL_STATES, cursor=cursor or None)
+    except OverflowError:
+        messages.error(request, "That page link is out of range; here is the first page.")
+        page, next_cursor = appeal_queue_page(states=OPEN_APPEAL_STATES)
+    next_url = f"{reverse('console-appeals')}?{urlencode({'cursor': next_cursor})}" if next_cursor else None
+    return render(request, "moderation/appeals.html", {"appeals": page, "now": timezone.now(), "next_url": next_url})
 
 
 @reviewers_only

@@ -13,6 +13,9 @@ from hub.models import Account
 from moderation.models import Case, Severity, SlaRule, Strike, StrikeRule
 
 ACCOUNT_ACTIONS = ("restrict_account", "suspend_account")
+# How heavy each action is, lightest first: what an appeal may replace an action with (only a lighter one).
+ACTION_SEVERITY = {"warn": 0, "label": 1, "gate": 2, "delist": 3, "restrict_account": 4, "disable": 5,
+                   "remove_files": 6, "suspend_account": 7, "remove": 8}  # fmt: skip
 
 
 @dataclass(frozen=True)

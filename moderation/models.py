@@ -238,6 +238,18 @@ def _second_pair_of_eyes(decision: "Decision", actor) -> bool:
     return actor.has_perm("moderation.decide_case") and decision.decided_by_id != getattr(actor, "user_id", None)
 
 
+def _why_not_second_pair_of_eyes(decision: "Decision", actor) -> str:
+    if not actor.has_perm("moderation.decide_case"):
+        return "Only a moderator may approve or reject a proposed decision."
+    return (
+        f"You proposed decision {decision.pk}; four-eyes means another moderator approves or rejects it. "
+        "Ask a colleague to review it."
+    )
+
+
+_second_pair_of_eyes.refusal = _why_not_second_pair_of_eyes
+
+
 class Decision(ConcurrentTransitionMixin, TimestampedModel):
     """What was decided on a case, on which ground, and why: the statement of reasons."""
 
@@ -423,6 +435,18 @@ def _reviewer_may_decide(appeal: "Appeal", actor) -> bool:
     decision = appeal.decision
     took_part = user_id is not None and user_id in (decision.decided_by_id, decision.approved_by_id)
     return actor.has_perm("moderation.review_appeal") and not took_part
+
+
+def _why_reviewer_may_not_decide(appeal: "Appeal", actor) -> str:
+    if not actor.has_perm("moderation.review_appeal"):
+        return "Only appeal reviewers (the appeal_reviewers group) decide appeals."
+    return (
+        f"You took part in decision {appeal.decision_id} (you made or approved it), and an appeal goes to "
+        "someone who took no part in the decision appealed. Another appeal reviewer must decide it."
+    )
+
+
+_reviewer_may_decide.refusal = _why_reviewer_may_not_decide
 
 
 class Appeal(ConcurrentTransitionMixin, TimestampedModel):

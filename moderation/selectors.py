@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.core import signing
-from django.db.models import BooleanField, Count, F, Q, QuerySet
+from django.db.models import BooleanField, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hub.selectors import Relative, repository_ancestors, repository_descendants
 from moderation.models import (
     OPEN_CASE_STATES,
+    Appeal,
     Case,
     Decision,
     EnforcementAction,
@@ -172,6 +174,48 @@ def queue_counts() -> dict:
     return {"by_state": by_state, "by_category": by_category, **totals}
 
 
+def _reversals() -> QuerySet[Appeal]:
+    """The appeals that reversed a decision: the uploader's, overturned (the actions undone)."""
+    return Appeal.objects.filter(appellant=Appeal.Appellant.UPLOADER, state=Appeal.State.OVERTURNED)
+
+
+# When a decision was reversed on appeal, as an annotation, for lists of decisions.
+REVERSED_AT = Subquery(_reversals().filter(decision=OuterRef("pk")).values("decided_at")[:1])
+
+
+APPEAL_PAGE_SIZE = 50
+APPEAL_CURSOR_PATTERN = r"^\d{1,20}_\d{1,20}$"
+
+
+def appeal_queue_page(
+    *, states: tuple[str, ...], cursor: str | None = None, size: int | None = None
+) -> tuple[list[Appeal], str | None]:
+    """Appeals in `states`, the earliest due first (keyset: no OFFSET), and the next page's cursor,
+    `dueMicroseconds_id` of the last appeal shown. The console's list and the API share it."""
+    size = size or APPEAL_PAGE_SIZE
+    appeals = (
+        Appeal.objects.filter(state__in=states)
+        .select_related("decision__case__repository", "decision__case__account", "decision__decided_by")
+        # An appeal filed by hand without a due date sorts by when it came in.
+        .annotate(due=Coalesce("due_at", "created_at"))
+        .order_by("due", "id")
+    )
+    if cursor:
+        due, pk = (int(part) for part in cursor.split("_"))
+        due_at = _EPOCH + due * _MICROSECOND
+        appeals = appeals.filter(Q(due__gt=due_at) | Q(due=due_at, id__gt=pk))
+    page = list(appeals[: size + 1])
+    if len(page) <= size:
+        return page, None
+    last = page[size - 1]
+    return page[:size], f"{(last.due - _EPOCH) // _MICROSECOND}_{last.id}"
+
+
+def decision_reversal(decision: Decision) -> Appeal | None:
+    """The appeal that reversed this decision, if one did."""
+    return _reversals().filter(decision=decision).order_by("id").first()
+
+
 def case_get(*, case_id: int) -> Case | None:
     return (
         Case.objects.select_related("repository__owner", "account", "assignee")
@@ -196,7 +240,12 @@ class CaseContext:
 def case_context(case: Case) -> CaseContext:
     uploader = case.uploader
     repository = case.repository
-    earlier = Decision.objects.select_related("case", "decided_by").exclude(case=case).order_by("-id")
+    earlier = (
+        Decision.objects.select_related("case", "decided_by")
+        .exclude(case=case)
+        .annotate(reversed_at=REVERSED_AT)
+        .order_by("-id")
+    )
     template = StatementTemplate.objects.filter(category=case.category).first()
     return CaseContext(
         ancestors=repository_ancestors(repository) if repository else [],

@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hubmod.actors import Actor
@@ -13,7 +12,7 @@ from hubmod.errors import ApplicationError
 from moderation.forms import CounterNoticeForm
 from moderation.models import Appeal
 from moderation.selectors import decision_for_notice_token
-from moderation.services.appeals import appeal_submit
+from moderation.services.appeals import appeal_refusal, appeal_submit
 
 
 class AppealForm(forms.Form):
@@ -39,34 +38,31 @@ def notice(request, token: str):
     submitted = counter_form if counter else form
     # A refusal the page would not show next to its form, said above where the forms are.
     refused = None
-    if request.method == "POST" and counter and not copyright_takedown:
-        refused = forms.Form(data={})  # nothing to validate: there is no takedown to answer
-        refused.add_error(None, _("A counter-notice answers a copyright takedown only; use the appeal form."))
-    elif request.method == "POST" and submitted.is_valid():
-        data = dict(submitted.cleaned_data)
-        try:
-            appeal_submit(
-                actor=Actor.uploader(decision.case.uploader.handle),
-                decision_id=decision.pk,
-                appellant=Appeal.Appellant.UPLOADER,
-                statement=data.pop("statement"),
-                kind=Appeal.Kind.COUNTER_NOTICE if counter else Appeal.Kind.APPEAL,
-                counter_notice=data if counter else None,
-            )
-        except ApplicationError as exc:
-            submitted.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Received. We will tell you the outcome."))
-            return redirect("notice", token=token)
+    if request.method == "POST":
+        kind = Appeal.Kind.COUNTER_NOTICE if counter else Appeal.Kind.APPEAL
+        refusal = appeal_refusal(decision=decision, appellant=Appeal.Appellant.UPLOADER, kind=kind)
+        if refusal is not None:
+            refused = forms.Form(data={})  # nothing to validate: the service has said no
+            refused.add_error(None, " ".join(refusal.problems))
+        elif submitted.is_valid():
+            data = dict(submitted.cleaned_data)
+            try:
+                appeal_submit(
+                    actor=Actor.uploader(decision.case.uploader.handle),
+                    decision_id=decision.pk,
+                    appellant=Appeal.Appellant.UPLOADER,
+                    statement=data.pop("statement"),
+                    kind=kind,
+                    counter_notice=data if counter else None,
+                )
+            except ApplicationError as exc:
+                submitted.add_error(None, " ".join(exc.problems))
+            else:
+                messages.success(request, _("Received. We will tell you the outcome."))
+                return redirect("notice", token=token)
     appeals = decision.appeals.filter(appellant=Appeal.Appellant.UPLOADER).order_by("-id")
-    # Nothing to appeal while an appeal is open, or once one has overturned the decision.
-    can_appeal = (
-        decision.outcome == "actioned"
-        and decision.appeal_deadline > timezone.now()
-        and not appeals.filter(state__in=["submitted", "in_review", "overturned"]).exists()
-    )
-    if refused is None and request.method == "POST" and not can_appeal:
-        refused = submitted  # the forms are gone once no appeal is possible: say why above them
+    # The service's own rule decides whether the forms are offered, and says why when they are not.
+    why_not = appeal_refusal(decision=decision, appellant=Appeal.Appellant.UPLOADER)
     return render(
         request,
         "moderation/notice.html",
@@ -76,7 +72,8 @@ def notice(request, token: str):
             "form": form,
             "counter_form": counter_form if copyright_takedown else None,
             "appeals": appeals,
-            "can_appeal": can_appeal,
+            "can_appeal": why_not is None,
+            "why_not": " ".join(why_not.problems) if why_not else "",
             "refused": refused,
             "actions": [a for a in decision.actions.all() if not a.is_reversal],
         },

@@ -173,7 +173,7 @@ class ReportCreateApi(APIView):
 class ReportStatusApi(APIView):
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField(source="report.pk")
-        status = serializers.ChoiceField(choices=["received", "in_review", "actioned", "dismissed"])
+        status = serializers.ChoiceField(choices=["received", "in_review", "actioned", "dismissed", "reversed"])
         decided_at = serializers.DateTimeField(required=False)
         outcome = serializers.CharField(required=False)
         decision = serializers.IntegerField(required=False)
@@ -191,7 +191,7 @@ class ReportStatusApi(APIView):
         if found.decision is not None:
             body.update(
                 decided_at=found.decided_at.isoformat(),
-                outcome=found.decision.statement if found.status == "dismissed" else found.decision.ground_label,
+                outcome=found.outcome,
                 decision=found.decision.pk,
             )
         return Response(body)

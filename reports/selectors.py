@@ -6,7 +6,8 @@ from datetime import datetime
 from django.utils.crypto import constant_time_compare
 
 from hubmod.receipts import receipt_digest
-from moderation.models import Case, Decision
+from moderation.models import Appeal, Case, Decision
+from moderation.selectors import decision_reversal
 from reports.models import Report
 
 
@@ -15,10 +16,24 @@ class ReportStatus:
     report: Report
     status: str
     decision: Decision | None
+    # The appeal that overturned the decision, when the status is "reversed".
+    reversal: Appeal | None = None
 
     @property
     def decided_at(self) -> datetime | None:
         return self.decision.created_at if self.decision else None
+
+    @property
+    def outcome(self) -> str:
+        """What the reporter is told of the outcome: why nothing was done, the ground acted on, or
+        that an appeal undid the action (never the appeal's reasons, which are the uploader's)."""
+        if self.decision is None:
+            return ""
+        if self.status == "dismissed":
+            return self.decision.statement
+        if self.reversal is not None:
+            return f"Overturned on appeal on {self.reversal.decided_at:%Y-%m-%d}: the action taken was undone."
+        return self.decision.ground_label
 
 
 def report_with_receipt(*, report_id: int, receipt: str) -> Report | None:
@@ -36,4 +51,8 @@ def report_status(report: Report) -> ReportStatus:
     if case.state != Case.State.RESOLVED:
         return ReportStatus(report, "in_review", None)
     decision = case.decisions.prefetch_related("actions").order_by("-id").first()
+    if decision.outcome == Decision.Outcome.ACTIONED:
+        reversal = decision_reversal(decision)
+        if reversal is not None:
+            return ReportStatus(report, "reversed", decision, reversal)
     return ReportStatus(report, decision.outcome, decision)

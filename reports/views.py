@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from hubmod.actors import Actor
 from hubmod.errors import ApplicationError, Forbidden, Gone, TooManyRequests
 from moderation.models import Appeal
-from moderation.services.appeals import appeal_submit
+from moderation.services.appeals import appeal_refusal, appeal_submit
 from reports.categories import CATEGORIES, category_get
 from reports.evidence import evidence_for_download, evidence_read
 from reports.forms import ReportForm
@@ -83,7 +83,7 @@ def report_status_page(request, report_id: int):
         raise Http404("No report matches this id and receipt.")
     found = report_status(report)
     context = {"report": report, "status": found, "receipt": receipt, "just_filed": request.GET.get("new") == "1"}
-    if found.status == "dismissed":
+    if found.decision is not None and not appeal_refusal(decision=found.decision, appellant=Appeal.Appellant.REPORTER):
         context["appeal_form"] = ReporterAppealForm()
     return render(request, "reports/status.html", context)
 
@@ -117,7 +117,8 @@ def report_appeal(request, report_id: int):
                 report_id=report.pk,
             )
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            for problem in exc.problems:
+                form.add_error(None, problem)
         else:
             messages.success(request, _("Your appeal was received. We will tell you the outcome."))
             return redirect(f"{reverse('report-status', args=[report.pk])}?{urlencode({'receipt': receipt})}")

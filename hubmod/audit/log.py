@@ -275,7 +275,10 @@ def transition(
     if not can_proceed(method):
         raise IllegalTransition(obj=instance, transition=name.replace("_", " "), state=source)
     if not has_transition_perm(method, actor):
-        raise Forbidden(f"You are not allowed to {name.replace('_', ' ')} this {type(instance).__name__.lower()}.")
+        # A permission may say which rule it applies (`refusal`), so every door names the rule.
+        explain = getattr(method._django_fsm.get_transition(source).permission, "refusal", None)
+        default = f"You are not allowed to {name.replace('_', ' ')} this {type(instance).__name__.lower()}."
+        raise Forbidden(explain(instance, actor) if explain else default)
     before = _field_values(instance)
     method(**kwargs)
     after = _field_values(instance)

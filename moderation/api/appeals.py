@@ -19,8 +19,13 @@ from hubmod.receipts import receipt_digest
 from hubmod.schema import error, errors
 from moderation.api.serializers import AppealOutputSerializer
 from moderation.models import Appeal, Decision, EnforcementAction
-from moderation.selectors import decision_for_notice_token
-from moderation.services.appeals import appeal_decide, appeal_submit, counter_notice_court_action
+from moderation.selectors import APPEAL_CURSOR_PATTERN, appeal_queue_page, decision_for_notice_token
+from moderation.services.appeals import (
+    OPEN_APPEAL_STATES,
+    appeal_decide,
+    appeal_submit,
+    counter_notice_court_action,
+)
 from reports.idempotency import KEY_PARAMETER as IDEMPOTENCY_KEY
 from reports.idempotency import idempotent
 
@@ -54,9 +59,42 @@ class CounterNoticeSerializer(serializers.Serializer):
         return attrs
 
 
+class AppealQueueFilterSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=Appeal.State.choices, required=False, help_text="Default: the open ones (submitted, in_review)."
+    )
+    cursor = serializers.RegexField(
+        APPEAL_CURSOR_PATTERN,
+        required=False,
+        error_messages={"invalid": "This cursor is malformed; use the 'next' value as given."},
+    )
+
+
 class AppealCreateApi(APIView):
-    """Filed by the uploader (hub key with on_behalf_of, or the notice's token) or, against a
-    dismissal, by the reporter (report id and receipt)."""
+    """POST: filed by the uploader (hub key with on_behalf_of, or the notice's token) or, against a
+    dismissal, by the reporter (report id and receipt). GET: the appeal reviewers' queue, the
+    earliest due first."""
+
+    def get_permissions(self):
+        return [require_perm("moderation.review_appeal")()] if self.request.method == "GET" else []
+
+    class QueueSerializer(serializers.Serializer):
+        results = AppealOutputSerializer(many=True)
+        next = serializers.CharField(allow_null=True)
+
+    @extend_schema(
+        operation_id="appeals_list",
+        parameters=[AppealQueueFilterSerializer],
+        responses={200: QueueSerializer, **errors(400, 403)},
+    )
+    def get(self, request):
+        query = validated(AppealQueueFilterSerializer, request.query_params.dict())
+        states = (query["state"],) if "state" in query else OPEN_APPEAL_STATES
+        try:
+            page, next_cursor = appeal_queue_page(states=states, cursor=query.get("cursor"))
+        except OverflowError as exc:
+            raise serializers.ValidationError({"cursor": ["This cursor is out of range."]}) from exc
+        return Response({"results": AppealOutputSerializer(page, many=True).data, "next": next_cursor})
 
     class InputSerializer(serializers.Serializer):
         decision = id_field()

@@ -16,12 +16,63 @@ from hubmod.audit import log as audit
 from hubmod.business_days import add_business_days
 from hubmod.errors import ApplicationError, Conflict
 from hubmod.tasks import dispatch_on_commit
+from moderation.ladder import ACTION_SEVERITY
 from moderation.models import Appeal, Case, Decision, EnforcementAction, Strike
 from moderation.services.enforcement import enforcement_revert_decision, enforcement_wake_on_commit
 from moderation.transparency.rollups import transparency_day_mark_stale
 
 OPEN_APPEAL_STATES = (Appeal.State.SUBMITTED, Appeal.State.IN_REVIEW)
 RESTORE_AFTER_BUSINESS_DAYS = (10, 14)  # 17 U.S.C. 512(g)(2)(C)
+
+
+def appeal_refusal(*, decision: Decision, appellant: str, kind: str = Appeal.Kind.APPEAL) -> ApplicationError | None:
+    """Why this appeal cannot be filed against `decision` now, or None when it can.
+
+    The one statement of who may appeal what, and when: `appeal_submit` raises it, and the pages
+    ask it before they offer a form, so no door accepts what another refuses.
+    """
+    if appellant == Appeal.Appellant.UPLOADER and decision.outcome != Decision.Outcome.ACTIONED:
+        return ApplicationError(
+            "Nothing to appeal.", field_errors={"decision": ["This decision took no action against you."]}
+        )
+    if appellant == Appeal.Appellant.UPLOADER and decision.approval != Decision.Approval.EFFECTIVE:
+        return ApplicationError(
+            "Nothing to appeal.",
+            field_errors={"decision": ["This decision has not taken effect: a second moderator has not approved it."]},
+        )
+    if appellant == Appeal.Appellant.REPORTER and decision.outcome != Decision.Outcome.DISMISSED:
+        return ApplicationError(
+            "Only a decision not to act can be appealed by a reporter.",
+            field_errors={"decision": ["Action was taken on this report; there is no dismissal to appeal."]},
+        )
+    if kind == Appeal.Kind.COUNTER_NOTICE and (
+        decision.case.category != "copyright" or appellant != Appeal.Appellant.UPLOADER
+    ):
+        return ApplicationError(
+            "A counter-notice answers a copyright takedown.",
+            field_errors={
+                "kind": [
+                    "A counter-notice answers a copyright takedown only, and only its uploader sends one; "
+                    "to contest another decision, appeal it."
+                ]
+            },
+        )
+    earlier = {a.state for a in decision.appeals.all() if a.appellant == appellant}
+    if earlier & set(OPEN_APPEAL_STATES):
+        return Conflict("An appeal against this decision is already open.", state=Appeal.State.SUBMITTED)
+    if Appeal.State.OVERTURNED in earlier:
+        already = (
+            "This decision was already reversed on appeal: its actions were undone; nothing is left to appeal."
+            if appellant == Appeal.Appellant.UPLOADER
+            else "This dismissal was already overturned on appeal: the case is back with the moderators."
+        )
+        return Conflict(already, state=Appeal.State.OVERTURNED)
+    if timezone.now() > decision.appeal_deadline:
+        return ApplicationError(
+            "The appeal window has closed.",
+            field_errors={"decision": [f"Appeals were open until {decision.appeal_deadline:%Y-%m-%d %H:%M} UTC."]},
+        )
+    return None
 
 
 @transaction.atomic
@@ -38,30 +89,10 @@ def appeal_submit(
     decision = Decision.objects.select_for_update().select_related("case").filter(pk=decision_id).first()
     if decision is None:
         raise ApplicationError("No such decision.", field_errors={"decision": ["No decision has this id."]})
-    if appellant == Appeal.Appellant.UPLOADER and decision.outcome != Decision.Outcome.ACTIONED:
-        raise ApplicationError(
-            "Nothing to appeal.", field_errors={"decision": ["This decision took no action against you."]}
-        )
-    if appellant == Appeal.Appellant.REPORTER and decision.outcome != Decision.Outcome.DISMISSED:
-        raise ApplicationError(
-            "Only a decision not to act can be appealed by a reporter.",
-            field_errors={"decision": ["Action was taken on this report; there is no dismissal to appeal."]},
-        )
-    if kind == Appeal.Kind.COUNTER_NOTICE and (
-        decision.case.category != "copyright" or appellant != Appeal.Appellant.UPLOADER
-    ):
-        raise ApplicationError(
-            "A counter-notice answers a copyright takedown.",
-            field_errors={"kind": ["Only the uploader can counter-notify, and only a copyright decision."]},
-        )
+    refusal = appeal_refusal(decision=decision, appellant=appellant, kind=kind)
+    if refusal is not None:
+        raise refusal
     now = timezone.now()
-    if now > decision.appeal_deadline:
-        raise ApplicationError(
-            "The appeal window has closed.",
-            field_errors={"decision": [f"Appeals were open until {decision.appeal_deadline:%Y-%m-%d %H:%M} UTC."]},
-        )
-    if decision.appeals.filter(appellant=appellant, state__in=OPEN_APPEAL_STATES).exists():
-        raise Conflict("An appeal against this decision is already open.", state="submitted")
     fields = {"due_at": now + timedelta(days=settings.APPEAL_SLA_DAYS)}
     if kind == Appeal.Kind.COUNTER_NOTICE:
         low, high = RESTORE_AFTER_BUSINESS_DAYS
@@ -100,10 +131,36 @@ def appeal_decide(
     *, appeal_id: int, actor: Actor, outcome: str, statement: str, actions: list[str] | None = None
 ) -> Appeal:
     appeal = _locked_appeal(appeal_id)
-    if outcome == Appeal.State.MODIFIED and not actions:
-        raise ApplicationError("Say what replaces the actions.", field_errors={"actions": ["Choose the new actions."]})
+    if outcome == Appeal.State.MODIFIED:
+        _require_lesser_actions(appeal, actions or [])
     _close(appeal, actor=actor, outcome=outcome, statement=statement, actions=actions or [])
     return appeal
+
+
+def _require_lesser_actions(appeal: Appeal, actions: list[str]) -> None:
+    """An appeal may lessen a decision, never worsen it: the appellant asked for a review, not for
+    a heavier sanction, and an action that needs a second moderator's approval on a first decision
+    cannot be imposed by one reviewer here. A heavier sanction is a new decision on a new case."""
+    if not actions:
+        raise ApplicationError("Say what replaces the actions.", field_errors={"actions": ["Choose the new actions."]})
+    if appeal.appellant != Appeal.Appellant.UPLOADER:
+        return
+    decided = appeal.decision.requested_actions
+    heaviest = max((ACTION_SEVERITY.get(kind, 0) for kind in decided), default=0)
+    added = [kind for kind in actions if kind not in decided]
+    four_eyes = [kind for kind in added if kind in settings.FOUR_EYES_ACTIONS]
+    heavier = [kind for kind in added if ACTION_SEVERITY.get(kind, 0) >= heaviest]
+    if four_eyes or heavier:
+        raise ApplicationError(
+            "An appeal can lessen a decision, not make it heavier.",
+            field_errors={
+                "actions": [
+                    f"{', '.join(four_eyes or heavier)} is not lighter than what was decided "
+                    f"({', '.join(decided)}){' and needs a second moderator' if four_eyes else ''}. "
+                    "Choose lighter actions, uphold the decision, or open a new case for a heavier sanction."
+                ]
+            },
+        )
 
 
 def _close(appeal: Appeal, *, actor: Actor, outcome: str, statement: str, actions: list[str]) -> None:
