@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,7 +17,7 @@ from hubmod.errors import ApplicationError, Conflict
 from hubmod.tasks import dispatch_on_commit
 from licenses.selectors import actionable_clause_get
 from moderation.ladder import ACCOUNT_ACTIONS, category_severity, needs_second_approval, recommend
-from moderation.models import OPEN_CASE_STATES, Case, Decision, EnforcementAction, Strike
+from moderation.models import OPEN_CASE_STATES, Case, Decision, EnforcementAction, StatementTemplate, Strike
 from moderation.selectors import policy_section_current
 from moderation.services.cases import locked_case
 from moderation.services.enforcement import enforcement_wake_on_commit
@@ -74,6 +75,39 @@ def case_dismiss(
         # moderation never imports intake.
         dispatch_on_commit("reports.reporters_review_unfounded", case_id)
     return decision
+
+
+_PLACEHOLDER = re.compile(r"\[[^\[\]]+\]")
+_WORD = re.compile(r"\w+")
+
+
+def _require_own_statement(case: Case, statement: str) -> None:
+    """The statement of reasons is the uploader's explanation (DSA Art. 17): the category's
+    template is where a moderator starts, never what is sent."""
+    if not statement.strip():
+        raise ApplicationError(
+            "Write the statement of reasons.",
+            field_errors={"statement": ["Say what you found, which rule it breaks and why this action."]},
+        )
+    template = StatementTemplate.objects.filter(category=case.category).values_list("text", flat=True).first() or ""
+    left = [p for p in dict.fromkeys(_PLACEHOLDER.findall(template)) if p in statement]
+    if left:
+        raise ApplicationError(
+            "The statement still holds the template's placeholders.",
+            field_errors={
+                "statement": [f"Replace {' and '.join(left[:2])} with what you found in this case, in your own words."]
+            },
+        )
+    if template and not set(_WORD.findall(statement.lower())) - set(_WORD.findall(template.lower())):
+        raise ApplicationError(
+            "The statement says nothing the template did not.",
+            field_errors={
+                "statement": [
+                    "Write the facts of this case: which files, lines or behaviour, at which revision, "
+                    "and why this action and not a lesser one."
+                ]
+            },
+        )
 
 
 def _resolve_ground(ground: Ground) -> dict:
@@ -136,6 +170,7 @@ def case_decide(
             "Repository actions do not apply to an account.",
             field_errors={"actions": ["On an account, choose restrict_account or suspend_account."]},
         )
+    _require_own_statement(case, statement)
     grounds = _resolve_ground(ground)
     windows = _windows(case, duration_days=duration_days, remediation_days=remediation_days)
     recommendation = recommend(case, intent=intent)

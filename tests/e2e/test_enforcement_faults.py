@@ -231,7 +231,7 @@ def _claim_and_decide(parts: Parts, case_id: int) -> int:
             "actions": ["delist"],
             "ground": {"policy_section": "harmful-use"},
             "intent": "deliberate",
-            "statement": "Facts.",
+            "statement": "The weights copy the work.",
         },
     )
     assert decided.status_code == 200, decided.text

@@ -28,7 +28,7 @@ MOVES = {
     "escalate": ({"reason": "Needs a senior.", "to": "senior"}, "case.escalate"),
     "dismiss": ({"reason": "no_violation", "statement": "Fine."}, "case.resolve"),
     "decide": (
-        {"actions": ["warn"], "ground": {"policy_section": "spam"}, "intent": "inadvertent", "statement": "Facts.",
+        {"actions": ["warn"], "ground": {"policy_section": "spam"}, "intent": "inadvertent", "statement": "The weights copy the work.",
          "departure_reason": "Testing."},
         "case.resolve|case.propose",
     ),

@@ -15,7 +15,7 @@ from tests.conftest import api_for
 from tests.factories import RepositoryFactory, appeal_reviewer
 
 pytestmark = pytest.mark.postgres
-DECIDE = {"actions": ["warn"], "ground": {"policy_section": "spam"}, "intent": "inadvertent", "statement": "Facts.",
+DECIDE = {"actions": ["warn"], "ground": {"policy_section": "spam"}, "intent": "inadvertent", "statement": "The weights copy the work.",
           "departure_reason": "Testing."}  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from tests.factories import RepositoryFactory, appeal_reviewer, hub_admin, moder
 ROLES = ["anonymous", "hub", "moderator", "appeal_reviewer", "hub_admin"]
 STAFF = {"moderator": moderator, "appeal_reviewer": appeal_reviewer, "hub_admin": hub_admin}
 DECIDE = {"actions": ["delist"], "ground": {"policy_section": "harmful-use"}, "intent": "deliberate",
-          "statement": "Facts.", "departure_reason": "Test."}  # fmt: skip
+          "statement": "The weights copy the work.", "departure_reason": "Test."}  # fmt: skip
 
 
 def new_case(category="other"):
@@ -31,7 +31,7 @@ def claimed_by(user):
 def decided_by(user, *, category="other", actions=("delist",)):
     case = claimed_by(user)
     return case_decide(case_id=case.pk, actor=Actor.staff(user), actions=list(actions),
-                       ground=Ground(policy_section="harmful-use"), intent="deliberate", statement="Facts.",
+                       ground=Ground(policy_section="harmful-use"), intent="deliberate", statement="The weights copy the work.",
                        departure_reason="Test.")  # fmt: skip
 
 
