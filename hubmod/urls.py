@@ -21,6 +21,7 @@ from moderation.api import appeals as appeals_api
 from moderation.api import cases as cases_api
 from moderation.api import decisions as decisions_api
 from moderation.api import enforcement as enforcement_api
+from moderation.api import policy as policy_api
 from moderation.api import transparency as transparency_api
 from moderation.transparency import views as transparency_views
 from referrals import urls as referrals_urls
@@ -78,6 +79,7 @@ api_v1 = [
         transparency_api.StatementsOfReasonsApi.as_view(),
         name="api-statements-of-reasons",
     ),
+    path("policy", policy_api.PolicyCurrentApi.as_view(), name="api-policy"),
     path("licenses", licenses_api.LicenseListApi.as_view(), name="api-licenses"),
     path("licenses/<str:key>", licenses_api.LicenseDetailApi.as_view(), name="api-license"),
     path("licenses/<str:key>/history", licenses_api.LicenseHistoryApi.as_view(), name="api-license-history"),
