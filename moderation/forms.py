@@ -178,7 +178,9 @@ class CaseIdsField(forms.Field):
 class BulkForm(forms.Form):
     ids = CaseIdsField(label="Cases")
     action = forms.ChoiceField(
+        # No action is chosen for the moderator: a bulk dismissal sends every reporter a decision.
         choices=[
+            ("", "Choose an action…"),
             ("dismiss", "Dismiss as duplicates"),
             ("escalate", "Escalate to senior moderators"),
             ("assign", "Assign to me"),

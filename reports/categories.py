@@ -76,7 +76,7 @@ COPYRIGHT = Category(
     description=(
         _(
             "A repository or account reproduces a work you own the copyright in, or act for the owner of, "
-            "without permission. This form collects the elements of a notice under 17 U.S.C. 512(c)(3)."
+            "without permission."
         )
     ),
     subject_types=(REPOSITORY, ACCOUNT),

@@ -85,25 +85,25 @@ class ReportForm(forms.Form):
     revision = forms.RegexField(
         r"^[0-9a-f]{7,64}$",
         required=False,
-        label=_("Revision (optional)"),
+        label=_("Revision"),
         help_text=_("The commit you looked at, if you know it."),
         error_messages={"invalid": _("Use the commit sha: 7 to 64 lowercase hex digits.")},
     )
     path = forms.CharField(
-        label=_("File (optional)"),
+        label=_("File"),
         max_length=1024,
         required=False,
         help_text=_("The path of the file in the repository, e.g. data/train.jsonl."),
     )
     lines = forms.RegexField(
         LINES_PATTERN,
-        label=_("Lines (optional)"),
+        label=_("Lines"),
         required=False,
         help_text=_("A line or range in that file, e.g. 10-40."),
         error_messages={"invalid": _("Use a line number or a range such as 10-40.")},
     )
     evidence = MultipleFileField(
-        label=_("Evidence files (optional)"),
+        label=_("Evidence files"),
         required=False,
         help_text=_("Screenshots (PNG, JPEG, GIF, WebP), PDF or text files; up to 5 files of 10 MB each."),
     )

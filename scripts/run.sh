@@ -26,13 +26,17 @@ if [ ! -f .bootstrap-demo ]; then
   password=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(12))')
   moderator_token=$(.venv/bin/python manage.py create_staff demo-moderator --role moderator --password "$password")
   reviewer_token=$(.venv/bin/python manage.py create_staff demo-reviewer --role appeal_reviewer --password "$password")
+  # An appeal goes to someone who took no part in the decision: a second reviewer means the demo
+  # never dead-ends when demo-reviewer has decided or approved the decision appealed.
+  senior_token=$(.venv/bin/python manage.py create_staff demo-senior --role appeal_reviewer --password "$password")
   hub_key=$(.venv/bin/python manage.py create_hub_key demo-hub)
   cat <<MSG | tee .bootstrap-demo
 
   Demo credentials (shown once; also kept in .bootstrap-demo, which git ignores):
-    console      http://127.0.0.1:8000/console/   demo-moderator / $password   (demo-reviewer, same password)
+    console      http://127.0.0.1:8000/console/   demo-moderator / $password   (demo-reviewer, demo-senior: same password)
     moderator    API token: $moderator_token
     reviewer     API token: $reviewer_token
+    2nd reviewer API token: $senior_token   (for appeals against what demo-reviewer decided or approved)
     hub          integration key: $hub_key
 
 MSG
