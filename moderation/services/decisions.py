@@ -52,6 +52,13 @@ def case_dismiss(
     *, case_id: int, actor: Actor, reason: str, statement: str, clean_for_days: int | None = None
 ) -> Decision:
     """No action. With `clean_for_days`, the subject counts as reviewed and clean until then."""
+    if reason not in Decision.DismissalReason.values:
+        # Reporters are told the reason and transparency counts it: it is one of a fixed list,
+        # whichever door the dismissal came through.
+        raise ApplicationError(
+            "Unknown dismissal reason.",
+            field_errors={"reason": [f"Use one of: {', '.join(Decision.DismissalReason.values)}."]},
+        )
     case = locked_case(case_id)
     _require_assignee(case, actor)
     audit_data = {"outcome": "dismissed", "reason": reason, "clean_for_days": clean_for_days}
