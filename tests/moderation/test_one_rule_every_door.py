@@ -303,3 +303,30 @@ def test_the_case_pages_audit_trail_shows_words_not_python_dicts(decided):
     assert "{&#x27;" not in trail
     assert "{'" not in trail
     assert "actions: delist" in trail
+
+
+# --- Smaller things a newcomer met ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_report_forms_say_optional_once_and_the_copyright_form_its_statute_once(seeded):
+    form = Client().get("/report/malicious_code/").content.decode()
+    copyright_form = Client().get("/report/copyright/").content.decode()
+
+    assert "(optional) <span" not in form
+    assert form.count("(optional)") == form.count('<span class="help">(optional)</span>')
+    assert copyright_form.count("512(c)(3)") == 1
+
+
+@pytest.mark.django_db
+def test_the_queues_bulk_action_starts_unchosen_and_nothing_happens_until_one_is_chosen(seeded):
+    case_id = file(RepositoryFactory())["case_id"]
+    user = moderator()
+
+    queue = console(user).get("/console/").content.decode()
+    unchosen = console(user).post("/console/bulk", {"ids": str(case_id), "action": ""}, follow=True)
+
+    select = queue.split('name="action"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="" selected>Choose an action' in select
+    assert "Nothing was done." in unchosen.content.decode()
+    assert Case.objects.get(pk=case_id).state == Case.State.OPEN
