@@ -1,17 +1,25 @@
 """Statements of reasons in the format of the DSA Transparency Database's statement API.
 
-Field names and allowed values follow the database's API documentation,
-https://transparency.dsa.ec.europa.eu/page/api-documentation, and its explanation of the
-attributes, https://transparency.dsa.ec.europa.eu/page/additional-explanation-for-statement-attributes.
+Field names, allowed values and limits follow the database's own rules as of
+github.com/digital-services-act/transparency-database at commit
+69e80a0bc8eb3cbfbe8246e898194c3bdf490a4b (2026-06-24): app/Http/Requests/StatementStoreRequest.php,
+app/Services/GroupedSubmissionsService.php and the lists of app/Models/Statement.php. The database
+dropped STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE (and the pornography and non-consensual
+behaviour categories) on 1 July 2025 and added keywords (`category_specification`); a batch of 100
+is refused whole when one statement breaks a rule, so every statement we make keeps to all of them.
 Only decisions that restrict something produce a statement; dismissals do not.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
+from django.apps import apps
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from moderation.models import Decision
@@ -19,37 +27,9 @@ from moderation.transparency.summary import _bounds
 
 # The EU and EEA member states: the scope of a decision that applies everywhere.
 EEA = [
-    "AT",
-    "BE",
-    "BG",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "ES",
-    "FI",
-    "FR",
-    "GR",
-    "HR",
-    "HU",
-    "IE",
-    "IS",
-    "IT",
-    "LI",
-    "LT",
-    "LU",
-    "LV",
-    "MT",
-    "NL",
-    "NO",
-    "PL",
-    "PT",
-    "RO",
-    "SE",
-    "SI",
-    "SK",
-]
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IS",
+    "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
+]  # fmt: skip
 
 VISIBILITY = {
     "delist": "DECISION_VISIBILITY_CONTENT_DEMOTED",
@@ -60,38 +40,104 @@ VISIBILITY = {
     "label": "DECISION_VISIBILITY_CONTENT_LABELLED",
     "warn": "DECISION_VISIBILITY_OTHER",
 }
+
+
+@dataclass(frozen=True)
+class CategoryMapping:
+    category: str
+    keywords: tuple[str, ...] = ()
+    # Said in `category_specification_other` when the keyword is KEYWORD_OTHER.
+    keyword_other: str = ""
+
+
+OTHER_TC = "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"
+# Every hubmod report category (reports/categories.py) to the database's current list.
 CATEGORY = {
-    "copyright": "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
-    "illegal_content": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
-    "license_violation": "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
-    "private_information": "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
-    "malicious_code": "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
-    "child_safety": "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
-    "acceptable_use": "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
-    "spam": "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
-    "other": "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
+    "copyright": CategoryMapping(
+        "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS", ("KEYWORD_COPYRIGHT_INFRINGEMENT",)
+    ),
+    # The notice says which law the content breaks, not which of the database's kinds it is.
+    "illegal_content": CategoryMapping("STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE"),
+    "license_violation": CategoryMapping(
+        OTHER_TC, ("KEYWORD_OTHER",), "Breach of the terms of the licence the repository is published under"
+    ),
+    "private_information": CategoryMapping(
+        "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS", ("KEYWORD_MISSING_PROCESSING_GROUND",)
+    ),
+    "malicious_code": CategoryMapping(
+        "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY", ("KEYWORD_OTHER",), "Malicious code in published files"
+    ),
+    "child_safety": CategoryMapping(
+        "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", ("KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL",)
+    ),
+    "acceptable_use": CategoryMapping(OTHER_TC, ("KEYWORD_OTHER",), "Breach of the hub's acceptable use policy"),
+    "spam": CategoryMapping(OTHER_TC, ("KEYWORD_OTHER",), "Spam or manipulation of the hub's metrics"),
+    "other": CategoryMapping(OTHER_TC, ("KEYWORD_OTHER",), "Breach of the hub's terms"),
 }
+FALLBACK_CATEGORY = CATEGORY["other"]
 CONTENT_TYPE = {"space": ("CONTENT_TYPE_APP", ""), "model": ("CONTENT_TYPE_OTHER", "AI model"),
                 "dataset": ("CONTENT_TYPE_OTHER", "dataset")}  # fmt: skip
 ILLEGAL_CATEGORIES = {"illegal_content", "copyright", "child_safety"}
+
+# The database's limits, in characters after it trims the text (StatementStoreRequest's `max:`).
+LIMITS = {
+    "decision_visibility_other": 500,
+    "category_specification_other": 500,
+    "content_type_other": 500,
+    "illegal_content_legal_ground": 500,
+    "illegal_content_explanation": 2000,
+    "incompatible_content_ground": 500,
+    "incompatible_content_explanation": 2000,
+    "decision_facts": 5000,
+}
+# Its end dates may be no later than this; a later end is left out rather than misstated.
+LAST_END_DATE = date(2038, 1, 1)
+# The database trims these from both ends before it counts (Laravel's TrimStrings), and takes a
+# text left empty as missing.
+_TRIM = re.compile(r"^[\s\ufeff\u200b\u200e]+|[\s\ufeff\u200b\u200e]+$")
+
+PAGE_SIZE = 1000
 
 
 def puid(decision: Decision) -> str:
     return f"hubmod-decision-{decision.pk}"
 
 
+def _shortened_note() -> str:
+    # The notice page's link is the uploader's appeal credential (selectors.notice_token_for), so a
+    # public statement must not carry it: the note names the public transparency page instead.
+    return (
+        " … [shortened to fit the DSA Transparency Database; the full statement of reasons was sent to "
+        f"the uploader with the decision. hubmod's transparency reports: {settings.BASE_URL}{reverse('transparency')}]"
+    )
+
+
+def fit(text: str, limit: int, *, fallback: str) -> str:
+    """`text` as the database counts it, within `limit`; a shortened text says so and where to look."""
+    text = _TRIM.sub("", text or "") or fallback
+    if len(text) <= limit:
+        return text
+    note = _shortened_note()
+    room = limit - len(note)
+    if room <= 0:  # a BASE_URL too long to leave room for the note: the cut alone
+        return _TRIM.sub("", text[:limit])
+    return _TRIM.sub("", text[:room]) + note
+
+
 def _source_type(decision: Decision) -> str:
-    first = decision.case.reports.select_related("reporter").order_by("id").first()
-    if first is None or first.source == "automated":
+    """From the first report of the case, annotated onto the decision by _decisions()."""
+    if decision.first_report_source in (None, "automated"):
         return "SOURCE_VOLUNTARY"
-    if first.reporter is not None and first.reporter.trusted:
+    if decision.first_reporter_trusted:
         return "SOURCE_TRUSTED_FLAGGER"
-    if first.category == "illegal_content":
+    if decision.first_report_category == "illegal_content":
         return "SOURCE_ARTICLE_16"
     return "SOURCE_TYPE_OTHER_NOTIFICATION"
 
 
-def statement_of_reasons(decision: Decision) -> dict:
+def statement_of_reasons(decision: Decision, *, legal_grounds: str = "") -> dict:
+    """One decision's statement. `decision` comes from _decisions() (its first report annotated),
+    `legal_grounds` is what the reports of its case cite (_legal_grounds())."""
     case = decision.case
     kinds = decision.requested_actions
     statement: dict = {"puid": puid(decision)}
@@ -105,23 +151,38 @@ def statement_of_reasons(decision: Decision) -> dict:
     if "restrict_account" in kinds:
         statement["decision_provision"] = "DECISION_PROVISION_PARTIAL_SUSPENSION"
     if case.category in ILLEGAL_CATEGORIES:
-        legal = " ".join(str(r.details.get("legal_ground", "")) for r in case.reports.all()).strip()
+        fallback = "Copyright law" if case.category == "copyright" else "The law cited in the notice"
         statement |= {
             "decision_ground": "DECISION_GROUND_ILLEGAL_CONTENT",
-            "illegal_content_legal_ground": legal or ("Copyright law" if case.category == "copyright" else "Law"),
-            "illegal_content_explanation": decision.statement,
+            "illegal_content_legal_ground": fit(
+                legal_grounds, LIMITS["illegal_content_legal_ground"], fallback=fallback
+            ),
+            "illegal_content_explanation": fit(
+                decision.statement, LIMITS["illegal_content_explanation"], fallback="See the decision's facts."
+            ),
         }
     else:
         statement |= {
             "decision_ground": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
-            "incompatible_content_ground": decision.ground_label,
-            "incompatible_content_explanation": decision.ground_text or decision.statement,
+            "incompatible_content_ground": fit(
+                decision.ground_label, LIMITS["incompatible_content_ground"], fallback="The hub's terms and policy"
+            ),
+            "incompatible_content_explanation": fit(
+                decision.ground_text or decision.statement,
+                LIMITS["incompatible_content_explanation"],
+                fallback="See the decision's facts.",
+            ),
             "incompatible_content_illegal": "No",
         }
     statement["decision_ground_reference_url"] = settings.BASE_URL + (
         reverse("license-catalogue") if decision.license_clause_id else reverse("report-start")
     )
-    statement["category"] = CATEGORY.get(case.category, "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE")
+    mapping = CATEGORY.get(case.category, FALLBACK_CATEGORY)
+    statement["category"] = mapping.category
+    if mapping.keywords:
+        statement["category_specification"] = list(mapping.keywords)
+    if mapping.keyword_other:
+        statement["category_specification_other"] = mapping.keyword_other
     if case.repository_id:
         content_type, other = CONTENT_TYPE.get(case.repository.kind, ("CONTENT_TYPE_OTHER", "repository"))
         content_date = case.repository.created_at.date()
@@ -139,29 +200,84 @@ def statement_of_reasons(decision: Decision) -> dict:
         "automated_decision": "AUTOMATED_DECISION_FULLY"
         if decision.automated_decision
         else "AUTOMATED_DECISION_NOT_AUTOMATED",
-        "decision_facts": decision.statement,
+        "decision_facts": fit(decision.statement, LIMITS["decision_facts"], fallback="See the grounds."),
     }
-    if decision.effective_until:
-        end = decision.effective_until.date().isoformat()
+    end = decision.effective_until.date() if decision.effective_until else None
+    if end and end <= LAST_END_DATE:
+        # Each end date goes with its own restriction: account with decision_account, service
+        # (a restricted account: decision_provision) with end_date_service_restriction.
         if visibility:
-            statement["end_date_visibility_restriction"] = end
-        if "restrict_account" in kinds or "suspend_account" in kinds:
-            statement["end_date_account_restriction"] = end
+            statement["end_date_visibility_restriction"] = end.isoformat()
+        if "decision_account" in statement:
+            statement["end_date_account_restriction"] = end.isoformat()
+        if "decision_provision" in statement:
+            statement["end_date_service_restriction"] = end.isoformat()
     return statement
 
 
-def statements_between(*, start: date, end: date) -> Iterator[dict]:
-    since, until = _bounds(start, end)
-    decisions = (
-        Decision.objects.filter(
-            created_at__gte=since,
-            created_at__lt=until,
-            outcome=Decision.Outcome.ACTIONED,
-            approval=Decision.Approval.EFFECTIVE,
-        )
+def _decisions():
+    """The decisions that have a statement, with all a statement reads in one query: the case, its
+    subject, and the first report's source, reporter trust and category (the source type)."""
+    report = apps.get_model("reports", "Report")
+    first = report.objects.filter(case_id=OuterRef("case_id")).order_by("id")
+    return (
+        Decision.objects.filter(outcome=Decision.Outcome.ACTIONED, approval=Decision.Approval.EFFECTIVE)
         .select_related("case__repository", "case__account")
-        .prefetch_related("case__reports")
-        .order_by("id")
+        .annotate(
+            first_report_source=Subquery(first.values("source")[:1]),
+            first_reporter_trusted=Subquery(first.values("reporter__trusted")[:1]),
+            first_report_category=Subquery(first.values("category")[:1]),
+        )
     )
-    for decision in decisions.iterator(chunk_size=500):
-        yield statement_of_reasons(decision)
+
+
+def _legal_grounds(decisions: list[Decision]) -> dict[int, str]:
+    """The legal grounds the reports of these decisions' cases cite, by case, in one query (none
+    when no decision rests on law)."""
+    cases = {d.case_id for d in decisions if d.case.category in ILLEGAL_CATEGORIES}
+    if not cases:
+        return {}
+    report = apps.get_model("reports", "Report")
+    rows = report.objects.filter(case_id__in=cases).order_by("case_id", "id").values_list("case_id", "details")
+    grounds: dict[int, list[str]] = {}
+    for case_id, details in rows:
+        ground = str(details.get("legal_ground") or "").strip() if isinstance(details, dict) else ""
+        found = grounds.setdefault(case_id, [])
+        # Many reporters of one case often cite the same law: each ground once, in the order cited.
+        if ground and ground not in found:
+            found.append(ground)
+    return {case_id: " ".join(found) for case_id, found in grounds.items()}
+
+
+def statements_of(decisions: list[Decision]) -> list[dict]:
+    """The statements of decisions fetched with _decisions(): one more query, whatever their number."""
+    grounds = _legal_grounds(decisions)
+    return [statement_of_reasons(d, legal_grounds=grounds.get(d.case_id, "")) for d in decisions]
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    statements: list[dict]
+    # The id of the last decision on the page, to continue after; None when this is the last page.
+    next_after: int | None
+
+
+def statements_page(*, start: date, end: date, after: int = 0, limit: int = PAGE_SIZE) -> StatementPage:
+    """Up to `limit` statements of decisions made from `start` to `end`, with ids after `after`:
+    a keyset on the decision id, so a page costs the same at the start of a year and at its end."""
+    since, until = _bounds(start, end)
+    decisions = list(
+        _decisions().filter(created_at__gte=since, created_at__lt=until, pk__gt=after).order_by("id")[: limit + 1]
+    )
+    more = len(decisions) > limit
+    decisions = decisions[:limit]
+    return StatementPage(statements_of(decisions), decisions[-1].pk if more else None)
+
+
+def statements_between(*, start: date, end: date) -> Iterator[dict]:
+    """Every statement of a period, a page at a time: memory stays that of one page."""
+    after: int | None = 0
+    while after is not None:
+        page = statements_page(start=start, end=end, after=after)
+        yield from page.statements
+        after = page.next_after

@@ -62,8 +62,18 @@ def _bars(counts: dict[str, int], *, chronological: bool = False) -> list[dict]:
     return [{"label": k, "value": v, "width": round(100 * v / top, 1)} for k, v in items]
 
 
+def _period_form(request) -> PeriodForm:
+    """The page's form; `from` and `to`, the API's names for the same dates, count as `start` and
+    `end`, so a query copied from the API shows (or refuses) that period instead of another."""
+    data = request.GET.copy()
+    for page_name, api_name in (("start", "from"), ("end", "to")):
+        if api_name in data and page_name not in data:
+            data[page_name] = data[api_name]
+    return PeriodForm({k: data[k] for k in ("start", "end") if k in data} or None)
+
+
 def transparency(request):
-    form = PeriodForm(request.GET or None)
+    form = _period_form(request)
     start, end = form.period()
     summary = transparency_summary(start=start, end=end)
     months = defaultdict(int)
@@ -95,7 +105,7 @@ def transparency(request):
 def transparency_download(request, fmt: str):
     if fmt not in ("csv", "json"):
         raise Http404("Download as .csv or .json.")
-    form = PeriodForm(request.GET or None)
+    form = _period_form(request)
     start, end = form.period()
     if form.errors:
         return HttpResponse(form_problems(form), status=400, content_type="text/plain; charset=utf-8")

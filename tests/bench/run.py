@@ -566,6 +566,69 @@ def bench_transparency() -> None:
     )  # fmt: skip
 
 
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _memory_kib(pid: int, field: str) -> int:
+    """VmRSS (now) or VmHWM (the peak) of a process, in KiB; 0 for one that has gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def bench_statements(web: subprocess.Popen) -> None:
+    """Statements of reasons of a year through the public paged endpoint, following `next` to the end,
+    and the web workers' memory on the way: it should not grow with the number of pages."""
+    today = date.today()
+    url = f"{BASE}/api/v1/transparency/statements-of-reasons"
+    params: dict | None = {"from": (today - timedelta(days=365)).isoformat(), "to": today.isoformat()}
+    workers = _children_of(web.pid)
+    statements = pages = 0
+    rss_first = 0
+    slowest = 0.0
+    started = time.perf_counter()
+    with httpx.Client(timeout=120) as client:
+        while url:
+            page_started = time.perf_counter()
+            response = client.get(url, params=params)
+            slowest = max(slowest, time.perf_counter() - page_started)
+            response.raise_for_status()
+            answer = response.json()
+            statements += len(answer["results"])
+            pages += 1
+            url, params = answer["next"], None
+            if pages == 1:
+                rss_first = max(_memory_kib(pid, "VmRSS") for pid in workers)
+    elapsed = time.perf_counter() - started
+    rss_last = max(_memory_kib(pid, "VmRSS") for pid in workers)
+    peak = max(_memory_kib(pid, "VmHWM") for pid in workers)
+    ROWS.append(
+        Row("7. statements of reasons, a year, paged", statements / elapsed, None, "statements/s", "(context)", True,
+            [f"{statements:,} statements in {pages:,} pages, {elapsed:.1f} s; slowest page {slowest * 1000:.0f} ms"],
+            info=True)
+    )  # fmt: skip
+    growth = (rss_last - rss_first) / 1024
+    ROWS.append(
+        Row("7. statements: web worker RSS growth, year", growth, None, "MiB", "< 32 MiB (flat)", growth < 32,
+            [f"largest worker RSS after page 1 {rss_first / 1024:.0f} MiB, after page {pages:,} "
+             f"{rss_last / 1024:.0f} MiB; peak {peak / 1024:.0f} MiB"])
+    )  # fmt: skip
+
+
 # --- the run --------------------------------------------------------------------------------------
 
 
@@ -654,7 +717,7 @@ def main() -> int:
 
         sink = HubReceiver(secret=WEBHOOK_SECRET).start()  # takes the decisions' webhooks during the web runs
         web_env = {**ENV, "HUB_WEBHOOK_URL": sink.url}
-        stack_start(processes, web_env)
+        web, _ = stack_start(processes, web_env)
         say(f"gunicorn and worker up (logs in {logs}); running the benchmarks")
         spread = attempt("intake", lambda: bench_intake(subjects))
         attempt("brigading", lambda: bench_brigading(spread, brigaded) if spread else None)
@@ -662,6 +725,7 @@ def main() -> int:
         attempt("lineage", lambda: bench_lineage(token))
         attempt("enforcement", bench_enforcement)
         attempt("transparency", bench_transparency)
+        attempt("statements", lambda: bench_statements(web))
         sink.stop()
     finally:
         processes.stop_all()
