@@ -11,7 +11,8 @@ class ReporterAdmin(admin.ModelAdmin):
     list_display = ["email", "name", "trusted", "warned_at", "suspended_until", "created_at"]
     list_filter = ["trusted"]
     search_fields = ["email", "name"]
-    readonly_fields = ["email", "trusted", "warned_at", "created_at"]
+    # Trust and the credentials that prove it are granted by the audited command, not edited here.
+    readonly_fields = ["email", "trusted", "user", "hub_account", "warned_at", "created_at"]
     actions = ["mark_trusted", "unmark_trusted"]
 
     @admin.action(description="Mark as trusted flaggers (DSA Art. 22)", permissions=["trust"])

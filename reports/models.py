@@ -1,17 +1,39 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hub.models import Account
 from hubmod.db import TimestampedModel
 from moderation.models import Case
 
 
 class Reporter(TimestampedModel):
     """Someone who filed with an e-mail address: the unit of trust (DSA Art. 22) and of
-    suspension for manifestly unfounded notices (DSA Art. 23). Staff only ever see it."""
+    suspension for manifestly unfounded notices (DSA Art. 23). Staff only ever see it.
+
+    Trust follows a proven identity only, never the address typed into a report: the login the
+    flagger files with (its personal API token, or a session on the report form), or the hub
+    account a hub key reports on behalf of."""
 
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=200, blank=True)
     trusted = models.BooleanField("trusted flagger", default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="flagger",
+        help_text="The login this flagger files with; set by `create_trusted_flagger`.",
+    )
+    hub_account = models.OneToOneField(
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="flagger",
+        help_text="The hub account whose reports, forwarded by a hub key, are this flagger's.",
+    )
     trusted_note = models.TextField(blank=True, help_text="Who they are and why they are trusted.")
     warned_at = models.DateTimeField(null=True, blank=True)
     suspended_until = models.DateTimeField(null=True, blank=True)

@@ -6,12 +6,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from hub.models import Account
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
+from hubmod.errors import ApplicationError
+from moderation.models import StaffToken
 from reports.models import Reporter
 
 
@@ -24,6 +30,58 @@ def reporter_set_trusted(*, reporter_id: int, actor: Actor, trusted: bool, note:
     reporter.save(update_fields=["trusted", "trusted_note", "updated_at"])
     audit.record(actor=actor, verb="reporter.trusted" if trusted else "reporter.untrusted", target=reporter)
     return reporter
+
+
+@transaction.atomic
+def reporter_credential_issue(
+    *,
+    email: str,
+    actor: Actor,
+    name: str = "",
+    note: str = "",
+    password: str | None = None,
+    hub_account: str = "",
+) -> tuple[Reporter, str]:
+    """Make `email` a trusted flagger that files with a login of its own; returns a new API token.
+
+    The login is a Django user with no role (it can file and nothing else): its personal token
+    is the API credential, its password (if given) a session on the report form. `hub_account`
+    also trusts what a hub key forwards on behalf of that hub account. A typed address confers
+    nothing: that is the point of issuing a credential.
+    """
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ApplicationError("Not an e-mail address.", field_errors={"email": list(exc.messages)}) from exc
+    reporter, _ = Reporter.objects.select_for_update().get_or_create(email=email.lower(), defaults={"name": name[:200]})
+    linked = None
+    if hub_account:
+        linked = Account.objects.filter(handle=hub_account).first()
+        if linked is None:
+            raise ApplicationError(
+                "Unknown hub account.", field_errors={"hub_account": [f"The hub has no account '{hub_account}'."]}
+            )
+    user = reporter.user or get_user_model().objects.create(username=f"flagger-{reporter.pk}")
+    if password:
+        user.set_password(password)
+    elif not user.has_usable_password():
+        user.set_unusable_password()
+    user.save()
+    reporter.user = user
+    reporter.trusted = True
+    if note:
+        reporter.trusted_note = note
+    if linked is not None:
+        reporter.hub_account = linked
+    reporter.save(update_fields=["user", "trusted", "trusted_note", "hub_account", "updated_at"])
+    token_row, token = StaffToken.objects.create_key(name=f"trusted flagger {reporter.pk}", user=user)
+    audit.record(
+        actor=actor,
+        verb="reporter.credential_issued",
+        target=reporter,
+        data={"token": token_row.prefix, "hub_account": linked.handle if linked else None},
+    )
+    return reporter, token
 
 
 def _unfounded_count(reporter: Reporter) -> int:

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from hub.models import Account, Repository
+from hub.models import Account, Repository, RepositoryFile
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.errors import ApplicationError, Forbidden
@@ -85,15 +85,49 @@ def _subject_rows(subject: Subject, category: str) -> tuple[Repository | None, A
     return None, account, None
 
 
-def _reporter_for(identity: ReporterIdentity) -> Reporter | None:
-    if not identity.email:
-        return None
-    reporter, _ = Reporter.objects.get_or_create(email=identity.email.lower(), defaults={"name": identity.name[:200]})
+def _file_digest(repository: Repository | None, subject: Subject) -> str:
+    """The digest of the reported file in the repository's file list, when the report is about the
+    revision that list describes. Kept on the report, it lets a remediation be judged by the bytes:
+    the same file under a new name is not gone."""
+    if repository is None or not subject.path:
+        return ""
+    if subject.revision and not repository.revision.startswith(subject.revision):
+        return ""  # an older revision: its file list is not ours to read
+    found = RepositoryFile.objects.filter(repository=repository, path=subject.path).values_list("sha256", flat=True)
+    return found.first() or ""
+
+
+def _flagger_for(*, actor: Actor, origin: Origin) -> Reporter | None:
+    """The trusted flagger behind a report, proven by how it was filed: signed in with the flagger's
+    own login (its API token, or a session on the form), or forwarded by a hub key on behalf of the
+    hub account linked to it. Never found from what the report says about its sender."""
+    if actor.kind == "staff" and actor.user is not None:
+        return Reporter.objects.filter(user=actor.user).first()
+    if actor.kind == "hub" and origin.on_behalf_of:
+        return Reporter.objects.filter(hub_account__handle=origin.on_behalf_of).first()
+    return None
+
+
+def _refuse_if_suspended(reporter: Reporter) -> None:
     if reporter.suspended_until and reporter.suspended_until > timezone.now():
         raise Forbidden(
             f"You may not file reports until {reporter.suspended_until:%Y-%m-%d %H:%M} UTC: "
             f"{reporter.suspension_reason} To contest this, reply to the notice we sent you."
         )
+
+
+def _reporter_for(identity: ReporterIdentity, *, flagger: Reporter | None) -> Reporter | None:
+    if flagger is not None:
+        _refuse_if_suspended(flagger)
+        return flagger
+    if not identity.email:
+        return None
+    reporter, _ = Reporter.objects.get_or_create(email=identity.email.lower(), defaults={"name": identity.name[:200]})
+    _refuse_if_suspended(reporter)
+    if reporter.trusted or reporter.user_id or reporter.hub_account_id:
+        # Anyone can type a trusted flagger's address. Linked to its record, the report would be
+        # counted as theirs (priority, the DSA's trusted-flagger source): it stays an ordinary one.
+        return None
     return reporter
 
 
@@ -180,7 +214,13 @@ def report_file(
         problems = spec.check(cleaned, repository or account)
         if problems:
             raise ApplicationError("The report does not fit its subject.", field_errors={"details": problems})
-    reporter_row = _reporter_for(reporter)
+    flagger = _flagger_for(actor=actor, origin=origin)
+    reporter_row = _reporter_for(reporter, flagger=flagger)
+    if flagger is not None:
+        reporter = ReporterIdentity(name=reporter.name or flagger.name, email=reporter.email or flagger.email)
+        # The flagger's login is not staff: like any reporter's, its identity stays out of the
+        # audit trail (staff see it on the report).
+        actor = Actor.reporter() if not actor.has_perm("moderation.view_case") else actor
     attachment = case_for_report(
         repository=repository,
         account=account,
@@ -203,7 +243,7 @@ def report_file(
         path=subject.path,
         line_start=subject.lines[0] if subject.lines else None,
         line_end=subject.lines[1] if subject.lines else None,
-        file_sha256=(subject.sha256 or cleaned.get("sha256", "")).lower(),
+        file_sha256=(subject.sha256 or cleaned.get("sha256", "") or _file_digest(repository, subject)).lower(),
         details=cleaned,
         reporter=reporter_row,
         reporter_name=reporter.name,

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from hubmod.actors import Actor
+from hubmod.auth import actor_for
 from hubmod.errors import ApplicationError, Forbidden, Gone, TooManyRequests
 from moderation.models import Appeal
 from moderation.services.appeals import appeal_refusal, appeal_submit
@@ -60,7 +61,8 @@ def _file(request, form: ReportForm, category: str):
     data = form.cleaned_data
     intake_throttle(request, reporter_email=data["reporter_email"], from_hub=False)
     return report_file(
-        actor=Actor.reporter(),
+        # A trusted flagger signed in files as itself: its trust follows the login, never the typed address.
+        actor=actor_for(request),
         subject=Subject(
             data["subject_type"], data["subject_id"].strip(), data["revision"], path=data["path"], lines=data["lines"]
         ),

@@ -15,7 +15,7 @@ from moderation.models import Case, EnforcementAction, SlaRule
 from moderation.services.cases import case_claim
 from moderation.services.decisions import case_dismiss
 from reports.models import Report, Reporter
-from reports.reporters import reporter_set_trusted
+from reports.reporters import reporter_credential_issue
 from tests.factories import RepositoryFactory, moderator
 from tests.reports.samples import complete_details
 
@@ -50,10 +50,13 @@ def test_a_trusted_flaggers_report_goes_ahead_and_raises_an_existing_case(seeded
     repo = RepositoryFactory()
     ordinary = file(repo, email="someone@example.org").json()
     case_before = Case.objects.get(pk=ordinary["case_id"])
-    flagger = Reporter.objects.create(email="ngo@flaggers.example")
-    reporter_set_trusted(reporter_id=flagger.pk, actor=Actor.staff(moderator()), trusted=True)
+    flagger, token = reporter_credential_issue(email="ngo@flaggers.example", actor=Actor.staff(moderator()))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    body = {"subject": {"type": "repository", "id": repo.full_name}, "category": "other",
+            "details": complete_details("other")}  # fmt: skip
 
-    trusted = file(repo, email="NGO@flaggers.example").json()
+    trusted = client.post("/api/v1/reports", body, format="json").json()
 
     case_after = Case.objects.get(pk=trusted["case_id"])
     assert case_after.pk == case_before.pk
