@@ -23,7 +23,7 @@ from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.sql import planned_once, read_as_orm
 from hubmod.tasks import dispatch_now, dispatch_on_commit
-from moderation.models import Case, Decision, EnforcementAction
+from moderation.models import Case, Decision, EnforcementAction, Strike
 from moderation.selectors import notice_token_for
 
 ACCOUNT_KINDS = {EnforcementAction.Kind.RESTRICT_ACCOUNT, EnforcementAction.Kind.SUSPEND_ACCOUNT}
@@ -377,9 +377,18 @@ def enforcement_expire() -> int:
     return count
 
 
+def _still_there(reported: set[tuple[str, str]], present: set[tuple[str, str]]) -> bool:
+    """Whether any reported file is in the new file list: by its bytes when the report knows its
+    digest (renamed or moved, the same bytes are the same file), by its path only when it does not."""
+    present_digests = {sha for _, sha in present}
+    present_paths = {path for path, _ in present}
+    return any(sha in present_digests if sha else path in present_paths for path, sha in reported)
+
+
 def remediation_check(*, repository_id: int) -> int:
-    """After a new revision: cancel held actions whose reported files are gone. Returns how many
-    decisions were closed as remediated."""
+    """After a new revision: cancel held actions whose reported files are gone, and lift the
+    decision's strikes, as the uploader is told no action was taken. Returns how many decisions
+    were closed as remediated."""
     closed = 0
     decisions = Decision.objects.filter(
         case__repository_id=repository_id,
@@ -387,12 +396,10 @@ def remediation_check(*, repository_id: int) -> int:
         remediated_at__isnull=True,
         actions__state=EnforcementAction.State.PENDING,
     ).distinct()
+    present = set(RepositoryFile.objects.filter(repository_id=repository_id).values_list("path", "sha256"))
     for decision in decisions:
-        present = set(RepositoryFile.objects.filter(repository_id=repository_id).values_list("path", "sha256"))
-        present_paths = {path for path, _ in present}
-        reported = set(decision.case.reports.exclude(path="").values_list("path", "file_sha256"))
-        still_there = any((path, sha) in present if sha else path in present_paths for path, sha in reported)
-        if still_there:
+        reported = set(decision.case.reports.exclude(path="", file_sha256="").values_list("path", "file_sha256"))
+        if _still_there(reported, present):
             continue
         with transaction.atomic():
             locked = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -400,10 +407,29 @@ def remediation_check(*, repository_id: int) -> int:
                 continue
             for action in locked.actions.select_for_update().filter(state=EnforcementAction.State.PENDING):
                 audit.transition(action, "cancel", actor=SYSTEM, reason="Remediated: the reported files were removed.")
-            locked.remediated_at = timezone.now()
+            now = timezone.now()
+            locked.remediated_at = now
             locked.save(update_fields=["remediated_at", "updated_at"])
             audit.record(
-                actor=SYSTEM, verb="decision.remediated", target=locked, data={"files": sorted(p for p, _ in reported)}
+                actor=SYSTEM,
+                verb="decision.remediated",
+                target=locked,
+                data={"files": sorted(path or sha for path, sha in reported)},
             )
+            # Nothing was enforced: a strike would count against the uploader on the ladder while
+            # the notice tells them no action was taken.
+            lifted = list(
+                Strike.objects.select_for_update()
+                .filter(decision=locked, revoked_at__isnull=True)
+                .values_list("pk", flat=True)
+            )
+            if lifted:
+                Strike.objects.filter(pk__in=lifted).update(revoked_at=now, updated_at=now)
+                audit.record(
+                    actor=SYSTEM,
+                    verb="strike.revoked",
+                    target=locked,
+                    data={"strikes": len(lifted), "reason": "remediated"},
+                )
             closed += 1
     return closed
