@@ -8,7 +8,7 @@ report until a hub admin resumes automation.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -45,20 +45,35 @@ def breaker() -> AutomationBreaker:
     return found or AutomationBreaker.objects.create()
 
 
+def _count_since(state: AutomationBreaker) -> datetime:
+    """Where the breaker's count starts: an hour ago, or the last resume if later. A resume is a hub
+    admin's judgement that the burst before it was handled; counting that burst again would trip
+    the breaker on the very next match and keep automation off for up to an hour after "resumed"."""
+    hour_ago = timezone.now() - timedelta(hours=1)
+    return max(hour_ago, state.resumed_at) if state.resumed_at else hour_ago
+
+
 def case_decide_automated(*, case_id: int, actions: list[str], source: str) -> Decision | None:
     """Decide a case from an automated detection, unless the breaker is open; None if not decided."""
     with transaction.atomic():
         state = AutomationBreaker.objects.select_for_update().filter(pk=breaker().pk).get()
         if state.tripped:
             return None
-        recent = Decision.objects.filter(
-            automated_decision=True, created_at__gte=timezone.now() - timedelta(hours=1)
-        ).count()
+        since = _count_since(state)
+        recent = Decision.objects.filter(automated_decision=True, created_at__gte=since).count()
         if recent >= settings.AUTOMATION_MAX_PER_HOUR:
             state.tripped_at = timezone.now()
-            state.reason = f"{recent} automated decisions in the last hour (limit {settings.AUTOMATION_MAX_PER_HOUR})."
+            state.reason = (
+                f"{recent} automated decisions since {since:%Y-%m-%d %H:%M:%S} UTC "
+                f"(limit {settings.AUTOMATION_MAX_PER_HOUR} an hour)."
+            )
             state.save(update_fields=["tripped_at", "reason", "updated_at"])
-            audit.record(actor=SYSTEM, verb="automation.tripped", target=state, data={"recent": recent})
+            audit.record(
+                actor=SYSTEM,
+                verb="automation.tripped",
+                target=state,
+                data={"recent": recent, "since": since.isoformat()},
+            )
             return None
     actor = automation_actor()
     case = Case.objects.get(pk=case_id)
@@ -88,5 +103,7 @@ def automation_resume(*, actor: Actor) -> AutomationBreaker:
     state.resumed_by = actor.user
     state.resumed_at = timezone.now()
     state.save(update_fields=["tripped_at", "resumed_by", "resumed_at", "updated_at"])
-    audit.record(actor=actor, verb="automation.resumed", target=state)
+    audit.record(
+        actor=actor, verb="automation.resumed", target=state, data={"count_from": state.resumed_at.isoformat()}
+    )
     return state
