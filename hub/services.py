@@ -38,7 +38,11 @@ def account_sync(
     email: str | None = None,
     language: str | None = None,
 ) -> tuple[Account, bool]:
-    account, created = Account.objects.select_for_update().get_or_create(handle=handle)
+    # FOR NO KEY UPDATE, as nothing here changes the key: a report, case, decision or strike being
+    # written for one of the owner's other repositories only takes the KEY SHARE lock its foreign
+    # key needs, which FOR UPDATE would block. Such a writer already holds the audit chain's head,
+    # which this transaction wants next: blocked both ways, that was a deadlock (a sync's 503).
+    account, created = Account.objects.select_for_update(no_key=True).get_or_create(handle=handle)
     changed = {}
     for field, value in (("display_name", display_name), ("email", email), ("language", language)):
         if value is not None and getattr(account, field) != value:
@@ -79,7 +83,7 @@ def repository_sync(
     catalogue imports nothing built on it.
     """
     owner_account, _ = account_sync(actor=actor, handle=owner)
-    repository = Repository.objects.select_for_update().filter(owner=owner_account, name=name).first()
+    repository = Repository.objects.select_for_update(no_key=True).filter(owner=owner_account, name=name).first()
     created = repository is None
     if created:
         repository = Repository(owner=owner_account, name=name, kind=kind)
@@ -160,7 +164,11 @@ def subject_apply_effect(
         if kind != "gate" and kind not in _REPOSITORY_EFFECTS:
             return
         # With its owner, because saving a repository derives its full name from the owner's handle.
-        subject = Repository.objects.select_for_update(of=("self",)).select_related("owner").get(pk=repository_id)
+        subject = (
+            Repository.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("owner")
+            .get(pk=repository_id)
+        )
         if kind == "gate":
             subject.gated = not revert
             subject.save(update_fields=["gated", "updated_at"])
@@ -171,7 +179,7 @@ def subject_apply_effect(
         name = _ACCOUNT_EFFECTS.get(kind)
         if name is None:
             return
-        subject = Account.objects.select_for_update().get(pk=account_id)
+        subject = Account.objects.select_for_update(no_key=True).get(pk=account_id)
     transition_name = "reinstate" if revert else name
     if not can_proceed(getattr(subject, transition_name)):
         # Already in the state the hub reports (a redelivered acknowledgement): nothing to mirror.
