@@ -62,4 +62,9 @@ app.conf.beat_schedule = {
         "task": "moderation.transparency_rollup",
         "schedule": 600.0,
     },
+    # The audit chain's head, signed and published where the database's writers cannot rewrite it.
+    "audit-checkpoint-publish": {
+        "task": "audit.checkpoint_publish",
+        "schedule": 600.0,
+    },
 }

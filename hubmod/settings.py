@@ -4,6 +4,8 @@ The embedded default (no DATABASE_URL, no REDIS_URL) runs on a SQLite file with 
 Celery broker, so a fresh clone needs no servers. Production sets DATABASE_URL and REDIS_URL.
 """
 
+import base64
+import binascii
 from datetime import timedelta
 from pathlib import Path
 
@@ -318,6 +320,77 @@ LOGGING = logging_config(fmt=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INF
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
+
+# --- Evidence storage ------------------------------------------------------------------------
+# Evidence files go through Django's storage API ("default"), never by filesystem path, so they may
+# live on a volume shared by web and worker (the default: MEDIA_ROOT) or in an S3-compatible bucket
+# (EVIDENCE_STORAGE=s3). Either way they are private: nothing links to the bucket; a file is read
+# only through hubmod's access-checked download views (reports/evidence.py).
+EVIDENCE_STORAGE = env.str("EVIDENCE_STORAGE", default="filesystem")
+if EVIDENCE_STORAGE == "s3":
+    AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise environ.ImproperlyConfigured("EVIDENCE_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Unset: AWS itself; set for MinIO, Ceph, R2 and the like.
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # Unset: boto3 finds credentials itself (instance role, ~/.aws, its own variables).
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # "path" for most self-hosted stores, whose buckets are not DNS names.
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "location": env.str("EVIDENCE_S3_PREFIX", default=""),
+            "default_acl": "private",
+            # Should anything ask for a URL, it gets a short-lived signed one, never a public link.
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # Names are the file's sha256: the same name is the same bytes.
+            "file_overwrite": True,
+        },
+    }
+elif EVIDENCE_STORAGE != "filesystem":
+    raise environ.ImproperlyConfigured("EVIDENCE_STORAGE is filesystem (MEDIA_ROOT) or s3.")
+
+
+# --- Audit checkpoints ---------------------------------------------------------------------------
+# The chain's head, signed with Ed25519 and published (log, operator's sink, public endpoint) where
+# the database's writers cannot rewrite it; verify_audit_log checks the chain against them.
+# AUDIT_CHECKPOINT_SIGNING_KEY: the raw 32-byte private key, base64 (`manage.py audit_signing_key
+# --generate`). Unset in development: a key derived from SECRET_KEY, which says so wherever it signs.
+def _is_raw_ed25519_key(value: str) -> bool:
+    try:
+        return len(base64.b64decode(value, validate=True)) == 32
+    except binascii.Error:
+        return False
+
+
+AUDIT_CHECKPOINT_SIGNING_KEY = env.str("AUDIT_CHECKPOINT_SIGNING_KEY", default="")
+if AUDIT_CHECKPOINT_SIGNING_KEY and not _is_raw_ed25519_key(AUDIT_CHECKPOINT_SIGNING_KEY):
+    raise environ.ImproperlyConfigured(
+        "AUDIT_CHECKPOINT_SIGNING_KEY must be a raw 32-byte Ed25519 private key in base64 "
+        "(python manage.py audit_signing_key --generate prints one)."
+    )
+if not AUDIT_CHECKPOINT_SIGNING_KEY and not DEBUG and env.bool("HUBMOD_REQUIRE_SECRET_KEY", default=False):
+    raise environ.ImproperlyConfigured(
+        "AUDIT_CHECKPOINT_SIGNING_KEY must be set in production (python manage.py audit_signing_key --generate)."
+    )
+# Public keys (base64, raw 32 bytes) of earlier signing keys, so checkpoints they signed still verify.
+AUDIT_CHECKPOINT_VERIFY_KEYS = env.list("AUDIT_CHECKPOINT_VERIFY_KEYS", default=[])
+if not all(_is_raw_ed25519_key(key) for key in AUDIT_CHECKPOINT_VERIFY_KEYS):
+    raise environ.ImproperlyConfigured(
+        "AUDIT_CHECKPOINT_VERIFY_KEYS: each is a raw 32-byte Ed25519 public key in base64, separated by commas."
+    )
+# The operator's sinks, both off unless set: a file each checkpoint is appended to (make it
+# append-only: chattr +a, a WORM mount, a log shipper's spool), and a URL each one is POSTed to.
+AUDIT_CHECKPOINT_FILE = env.str("AUDIT_CHECKPOINT_FILE", default="")
+AUDIT_CHECKPOINT_URL = env.str("AUDIT_CHECKPOINT_URL", default="")
+AUDIT_CHECKPOINT_URL_TOKEN = env.str("AUDIT_CHECKPOINT_URL_TOKEN", default="")  # sent as a Bearer token
+AUDIT_CHECKPOINT_TIMEOUT = env.float("AUDIT_CHECKPOINT_TIMEOUT", default=5.0)
+AUDIT_CHECKPOINT_MAX_ATTEMPTS = env.int("AUDIT_CHECKPOINT_MAX_ATTEMPTS", default=8)
 
 # --- Intake limits ---------------------------------------------------------------------------
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")

@@ -12,6 +12,7 @@ from health_check.views import HealthCheckView
 from hub import api as hub_api
 from hub import events_api as hub_events_api
 from hubmod import schema  # noqa: F401 - registers the Bearer key scheme with drf-spectacular
+from hubmod.audit import urls as audit_urls
 from hubmod.metrics_view import metrics
 from licenses import api as licenses_api
 from licenses import views as licenses_views
@@ -99,6 +100,7 @@ urlpatterns = [
     path("metrics", metrics, name="prometheus-django-metrics"),
     path("", RedirectView.as_view(pattern_name="report-start", permanent=False)),
     path("api/v1/", include(api_v1)),
+    path("api/v1/", include(audit_urls.api_urlpatterns)),
     path("api/v1/", include(review_urls.api_urlpatterns)),
     path("", include(review_urls.urlpatterns)),
     path("licenses/", licenses_views.catalogue, name="license-catalogue"),

@@ -173,6 +173,8 @@ EXPECTED = {
     "api-appeal-decide": {"post": SENIOR},
     "api-appeal-court-action": {"post": PUBLIC},
     "api-transparency-summary": {"get": PUBLIC},
+    "api-audit-checkpoints": {"get": PUBLIC},
+    "api-audit-checkpoint-keys": {"get": PUBLIC},
     "api-statements-of-reasons": {"get": PUBLIC},
     "api-policy": {"get": PUBLIC},
     "api-licenses": {"get": PUBLIC, "post": ADMINS},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -221,13 +221,41 @@ class ChainCheck:
     problem: str = ""
 
 
-def verify_chain(*, chunk: int = 5000) -> ChainCheck:
-    """Walk the whole chain in order; name the first event whose link or content does not hold."""
-    previous_hash, expected_seq, checked = "0" * 64, 1, 0
+@dataclass(frozen=True)
+class Anchor:
+    """A hash the chain must have at a seq, held outside the database (a signed checkpoint), and
+    the name of what holds it, for the message that names the first one the chain disagrees with."""
+
+    hash: str
+    source: str
+
+
+def verify_chain(
+    *,
+    chunk: int = 5000,
+    anchors: Mapping[int, Anchor] | None = None,
+    after: Head | None = None,
+    until: int | None = None,
+) -> ChainCheck:
+    """Walk the chain in order; name the first event whose link or content does not hold.
+
+    The chain alone is unkeyed: whoever can write the database can edit an event and recompute
+    every hash after it, and the walk still holds. `anchors` (seq -> hash from signed checkpoints)
+    catch that: the recomputed chain cannot have the hash a checkpoint signed before the edit.
+    `after` starts the walk after a known link (seq, hash) and `until` stops it, for checking only
+    what was appended since the last checkpoint.
+    """
+    anchors = anchors or {}
+    previous_hash, expected_seq = (after.hash, after.seq + 1) if after else ("0" * 64, 1)
+    checked = 0
     events = AuditEvent.objects.order_by("seq").only(
         "seq", "prev_hash", "hash", "created_at", "actor_kind", "actor_label", "verb", "target_type", "target_id",
         "target_label", "data",
     )  # fmt: skip
+    if after is not None:
+        events = events.filter(seq__gt=after.seq)
+    if until is not None:
+        events = events.filter(seq__lte=until)
     for event in events.iterator(chunk_size=chunk):
         if event.seq != expected_seq:
             return ChainCheck(checked, event.seq, f"expected event {expected_seq} next, found {event.seq}")
@@ -235,7 +263,25 @@ def verify_chain(*, chunk: int = 5000) -> ChainCheck:
             return ChainCheck(checked, event.seq, "its link to the previous event does not match")
         if event.hash != event_hash(event):
             return ChainCheck(checked, event.seq, "its content does not match its hash")
+        anchor = anchors.get(event.seq)
+        if anchor is not None and anchor.hash != event.hash:
+            return ChainCheck(
+                checked,
+                event.seq,
+                f"{anchor.source} signed hash {anchor.hash[:16]}... for it, the log holds {event.hash[:16]}... "
+                "(the log was rewritten from here or earlier)",
+            )
         previous_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    if until is not None:
+        if expected_seq <= until:
+            return ChainCheck(checked, expected_seq, f"event {expected_seq} is missing")
+        return ChainCheck(checked)
+    beyond = [seq for seq in anchors if seq >= expected_seq]
+    if beyond:
+        seq = min(beyond)
+        return ChainCheck(
+            checked, seq, f"{anchors[seq].source} says the log had {seq} events, it ends at {expected_seq - 1}"
+        )
     unchained = AuditEvent.objects.filter(seq__isnull=True).order_by("id").first()
     if unchained is not None:
         return ChainCheck(checked, None, f"event id {unchained.pk} is outside the chain")

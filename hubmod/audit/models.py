@@ -54,3 +54,25 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain at {self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of the chain's head (its length and last hash) at a time.
+
+    The same statement goes to the log, to the operator's sink and to the public endpoint, where
+    the database's writers cannot take it back; this row is the database's own copy, which lets
+    the endpoint serve it. A writer may delete rows here but cannot forge one: the key is not in
+    the database. On PostgreSQL a trigger refuses UPDATE and DELETE of this table too.
+    """
+
+    seq = models.BigIntegerField(unique=True, help_text="Length of the chain: the seq of its last event.")
+    hash = models.CharField(max_length=64, help_text="Hash of the event at `seq`.")
+    created_at = models.DateTimeField(help_text="When it was signed, to the second.")
+    key_id = models.CharField(max_length=16, help_text="sha256 of the public key, first 16 hex digits.")
+    signature = models.CharField(max_length=88, help_text="Ed25519 over the signed message, base64.")
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"audit checkpoint at {self.seq}"
