@@ -233,6 +233,10 @@ def test_an_uploader_appeals_from_the_notice_and_a_reviewer_overturns_it(page, s
     assert "Overturned" in page.get_by_test_id("appeal-state").inner_text()
     assert page.get_by_text("consent is given").is_visible()
     assert page.get_by_role("button", name="Send appeal").count() == 0
+    # No stale promise of a form that is gone: the page says why there is nothing left to appeal.
+    how = page.get_by_test_id("how-to-appeal").inner_text()
+    assert "with the form below" not in how
+    assert "already reversed on appeal" in how
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "notice-overturned.png", full_page=True)
     receiver.stop()
