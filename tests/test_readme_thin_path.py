@@ -57,7 +57,8 @@ def run(client: APIClient, argv: list[str], tokens: dict[str, str], receipt: str
     return client.generic(method, path, json.dumps(data) if data is not None else "", "application/json", **kwargs)
 
 
-@pytest.mark.django_db(transaction=True)  # enforcement is dispatched on commit, as in production
+# Enforcement is dispatched on commit, as in production; ids start at 1, as on a new install.
+@pytest.mark.django_db(transaction=True, reset_sequences=True)
 def test_the_readmes_thin_path_runs_as_written_to_a_reversal(seeded, hub_receiver):
     # The credentials scripts/run.sh creates and prints.
     tokens = {

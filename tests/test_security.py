@@ -1,6 +1,7 @@
 """Safe to put on the internet: production settings pass Django's deploy check, every page carries a
 Content-Security-Policy with no inline script, and guessing a moderator's password gets nowhere."""
 
+import base64
 import os
 import re
 import secrets
@@ -22,6 +23,7 @@ PRODUCTION = {
     "BASE_URL": "https://hubmod.example.org",
     "HUBMOD_HTTPS": "true",
     "METRICS_TOKEN": secrets.token_urlsafe(32),
+    "AUDIT_CHECKPOINT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
 }
 
 

@@ -110,7 +110,7 @@ def test_an_edited_clause_keeps_its_old_text_and_editor_and_a_prior_decision_its
         actions=["label"],
         ground=Ground(license_clause=clause.pk),
         intent="unknown",
-        statement="Breaks the clause.",
+        statement="The weights ship without the attribution notice.",
         departure_reason="A label suffices for a first, minor breach.",
     )
     editor = hub_admin(username="lena")

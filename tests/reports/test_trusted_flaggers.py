@@ -166,7 +166,7 @@ def test_issuing_a_credential_is_audited_and_a_revoked_trust_stops_the_boost(see
 def test_a_flagger_signed_in_on_the_html_form_is_trusted(seeded):
     flagger_token(password="a-long-pass-phrase-9")
     client = Client()
-    assert client.login(username=Reporter.objects.get(email=FLAGGER).user.username, password="a-long-pass-phrase-9")
+    client.force_login(Reporter.objects.get(email=FLAGGER).user)
     filed = client.post("/report/spam/", form_data("spam", RepositoryFactory().full_name))
     report = Report.objects.get()
     assert filed.status_code == 302
