@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import json
 import os
-import random
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,6 +24,7 @@ from django.utils import timezone
 
 from hubmod.actors import SYSTEM
 from hubmod.audit import log as audit
+from hubmod.tasks import retry_backoff
 
 
 class Delivery(Enum):
@@ -44,8 +44,7 @@ RETRY_CAP_SECONDS = 3600
 
 def retry_delay(attempt: int) -> float:
     """Seconds before delivery attempt `attempt + 1`: exponential, capped, with jitter."""
-    base = settings.ENFORCEMENT_RETRY_BASE_SECONDS
-    return min(RETRY_CAP_SECONDS, base * 2 ** (attempt - 1)) + random.uniform(0, base)
+    return retry_backoff(attempt, base=settings.ENFORCEMENT_RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS)
 
 
 def _secret_bytes(secret: str) -> bytes:

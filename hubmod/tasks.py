@@ -7,6 +7,7 @@ a write that already happened.
 """
 
 import logging
+import random
 
 from django.db import transaction
 from kombu.exceptions import OperationalError
@@ -27,3 +28,9 @@ def dispatch_now(task_name: str, *args, countdown: float | None = None) -> bool:
 
 def dispatch_on_commit(task_name: str, *args) -> None:
     transaction.on_commit(lambda: dispatch_now(task_name, *args))
+
+
+def retry_backoff(attempt: int, *, base: float, cap: float = 3600.0) -> float:
+    """Seconds before attempt `attempt + 1` of an outbound send (the hub's webhook, the audit
+    checkpoint's endpoint): exponential from `base`, capped, with jitter so retries do not bunch."""
+    return min(cap, base * 2 ** (attempt - 1)) + random.uniform(0, base)

@@ -16,7 +16,6 @@ import binascii
 import hashlib
 import json
 import os
-import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
@@ -34,7 +33,7 @@ from django.utils import timezone
 
 from hubmod.audit.log import Anchor, Head, verify_chain
 from hubmod.audit.models import AuditChainHead, AuditCheckpoint
-from hubmod.tasks import dispatch_now
+from hubmod.tasks import dispatch_now, retry_backoff
 
 logger = structlog.get_logger("hubmod.audit")
 
@@ -275,11 +274,6 @@ def checkpoints_stored() -> Iterator[tuple[str, dict[str, Any] | None]]:
         yield "the database's copy", as_published(checkpoint)
 
 
-def retry_delay(attempt: int) -> float:
-    """Seconds before attempt `attempt + 1`: exponential from 5 s, capped at an hour, with jitter."""
-    return min(3600.0, 5.0 * 2 ** (attempt - 1)) + random.uniform(0, 5.0)
-
-
 def checkpoint_send(*, checkpoint_id: int, attempt: int) -> float | None:
     """POST one checkpoint to AUDIT_CHECKPOINT_URL. Returns seconds to wait before trying again
     (no answer, 429, 5xx) or None when done: delivered, refused for good (another 4xx), or out
@@ -303,7 +297,7 @@ def checkpoint_send(*, checkpoint_id: int, attempt: int) -> float | None:
     retryable = status is None or status == 429 or status >= 500
     if retryable and attempt + 1 < settings.AUDIT_CHECKPOINT_MAX_ATTEMPTS:
         logger.warning("audit.checkpoint_send_retry", seq=checkpoint.seq, url=url, error=error, attempt=attempt + 1)
-        return retry_delay(attempt + 1)
+        return retry_backoff(attempt + 1, base=5.0)
     # The checkpoint stays in the log, the file and the public endpoint; the next one is sent anyway.
     logger.error("audit.checkpoint_send_failed", seq=checkpoint.seq, url=url, error=error, attempts=attempt + 1)
     return None
