@@ -143,7 +143,7 @@ def moments_of(runs: DayRuns, tz: tzinfo) -> Moments:
     ]
 
 
-def _reports():
+def case_reports():
     # Through the relation: moderation never imports intake (DESIGN.md).
     return Case.reports.rel.related_model.objects.all()
 
@@ -164,7 +164,7 @@ def _ground():
 REPORTS = Figure(
     rollup=DailyReportCount,
     moment="created_at",
-    rows=_reports,
+    rows=case_reports,
     dimensions=lambda: {"category": "category", "source": "source"},
     counts=lambda: {"count": Count("pk")},
 )

@@ -17,12 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from moderation.models import Decision
+from moderation.transparency.figures import case_reports
 from moderation.transparency.summary import _bounds
 
 # The EU and EEA member states: the scope of a decision that applies everywhere.
@@ -218,8 +218,7 @@ def statement_of_reasons(decision: Decision, *, legal_grounds: str = "") -> dict
 def _decisions():
     """The decisions that have a statement, with all a statement reads in one query: the case, its
     subject, and the first report's source, reporter trust and category (the source type)."""
-    report = apps.get_model("reports", "Report")
-    first = report.objects.filter(case_id=OuterRef("case_id")).order_by("id")
+    first = case_reports().filter(case_id=OuterRef("case_id")).order_by("id")
     return (
         Decision.objects.filter(outcome=Decision.Outcome.ACTIONED, approval=Decision.Approval.EFFECTIVE)
         .select_related("case__repository", "case__account")
@@ -237,8 +236,7 @@ def _legal_grounds(decisions: list[Decision]) -> dict[int, str]:
     cases = {d.case_id for d in decisions if d.case.category in ILLEGAL_CATEGORIES}
     if not cases:
         return {}
-    report = apps.get_model("reports", "Report")
-    rows = report.objects.filter(case_id__in=cases).order_by("case_id", "id").values_list("case_id", "details")
+    rows = case_reports().filter(case_id__in=cases).order_by("case_id", "id").values_list("case_id", "details")
     grounds: dict[int, list[str]] = {}
     for case_id, details in rows:
         ground = str(details.get("legal_ground") or "").strip() if isinstance(details, dict) else ""
