@@ -6,12 +6,11 @@ import uuid
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.crypto import get_random_string
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from rest_framework_api_key.crypto import KeyGenerator
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
 from hubmod.db import TimestampedModel
+from hubmod.keys import PrefixedKeyGenerator
 
 HANDLE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}"
 handle_validator = RegexValidator(
@@ -177,17 +176,6 @@ class BaseModelLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.repository} {self.relation} of {self.base_full_name}"
-
-
-class PrefixedKeyGenerator(KeyGenerator):
-    """Keys whose prefix says what they are, so one Bearer header can carry either kind."""
-
-    def __init__(self, marker: str):
-        super().__init__(prefix_length=8, secret_key_length=40)
-        self.marker = marker
-
-    def get_prefix(self) -> str:
-        return self.marker + get_random_string(self.prefix_length - len(self.marker))
 
 
 class HubKeyManager(BaseAPIKeyManager):

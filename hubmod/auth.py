@@ -34,41 +34,51 @@ class HubPrincipal:
         return self.get_username()
 
 
-class BearerKeyAuthentication(authentication.BaseAuthentication):
+class PrefixedKeyAuthentication(authentication.BaseAuthentication):
+    """A Bearer key of one kind, told apart by its prefix; a key of another kind is left to the
+    next authenticator in DEFAULT_AUTHENTICATION_CLASSES, and a key no kind claims to the last."""
+
     keyword = "Bearer"
+    model: type  # an AbstractAPIKey whose manager has a PrefixedKeyGenerator
 
     def authenticate(self, request):
-        header = authentication.get_authorization_header(request).split()
-        if not header or header[0].lower() != self.keyword.lower().encode():
+        key = bearer_key(request, self.keyword)
+        if key is None or not key.startswith(self.model.objects.key_generator.marker):
             return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed(
-                "Send the key as 'Authorization: Bearer <key>', with no spaces in it."
-            )
         try:
-            key = header[1].decode("ascii")
-        except UnicodeDecodeError as exc:
-            raise exceptions.AuthenticationFailed("The key contains characters a key never has.") from exc
-        from hub.models import HubKey
-        from moderation.models import StaffToken
+            found = self.model.objects.get_from_key(key)
+        except self.model.DoesNotExist:
+            raise exceptions.AuthenticationFailed("Unknown or revoked key.") from None
+        if found.has_expired:
+            raise exceptions.AuthenticationFailed("This key has expired; ask for a new one.")
+        return self.principal(found), found
 
-        for model in (HubKey, StaffToken):
-            if key.startswith(model.objects.key_generator.marker):
-                try:
-                    found = model.objects.get_from_key(key)
-                except model.DoesNotExist:
-                    break
-                if found.has_expired:
-                    raise exceptions.AuthenticationFailed("This key has expired; ask for a new one.")
-                if isinstance(found, HubKey):
-                    return HubPrincipal(found), found
-                if not found.user.is_active:
-                    raise exceptions.AuthenticationFailed("This account is disabled.")
-                return found.user, found
-        raise exceptions.AuthenticationFailed("Unknown or revoked key.")
+    def principal(self, key):
+        raise NotImplementedError
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+class UnknownBearerKey(PrefixedKeyAuthentication):
+    """Last in line: a Bearer key that no kind claimed is refused, never treated as anonymous."""
+
+    def authenticate(self, request):
+        if bearer_key(request, self.keyword) is not None:
+            raise exceptions.AuthenticationFailed("Unknown or revoked key.")
+        return None
+
+
+def bearer_key(request, keyword: str = "Bearer") -> str | None:
+    header = authentication.get_authorization_header(request).split()
+    if not header or header[0].lower() != keyword.lower().encode():
+        return None
+    if len(header) != 2:
+        raise exceptions.AuthenticationFailed("Send the key as 'Authorization: Bearer <key>', with no spaces in it.")
+    try:
+        return header[1].decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise exceptions.AuthenticationFailed("The key contains characters a key never has.") from exc
 
 
 def actor_for(request) -> Actor:

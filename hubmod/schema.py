@@ -119,7 +119,8 @@ class AutoSchema(SpectacularAutoSchema):
 
 
 class BearerKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "hubmod.auth.BearerKeyAuthentication"
+    # The last of the Bearer key authenticators stands for the header (settings' AUTHENTICATION_WHITELIST).
+    target_class = "hubmod.auth.UnknownBearerKey"
     name = "bearerKey"
 
     def get_security_definition(self, auto_schema):

@@ -49,7 +49,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "hubmod",
     "hubmod.audit",
+    "hubmod.staff",
     "hub",
     "licenses",
     "moderation",
@@ -221,7 +223,10 @@ CONTENT_SECURITY_POLICY = {
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "hubmod.auth.BearerKeyAuthentication",
+        # A Bearer key's prefix says its kind; a key no kind claims is refused by the last.
+        "hub.auth.HubKeyAuthentication",
+        "hubmod.staff.auth.StaffTokenAuthentication",
+        "hubmod.auth.UnknownBearerKey",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -239,6 +244,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The Bearer header is one scheme however many key kinds read it: the schema shows it once.
+    "AUTHENTICATION_WHITELIST": [
+        "hubmod.auth.UnknownBearerKey",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RepositoryKindEnum": "hub.models.Repository.Kind",
         "VisibilityEnum": "hub.models.Repository.Visibility",

@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from rest_framework_api_key.admin import APIKeyModelAdmin
 
 from hubmod.actors import Actor
 from hubmod.errors import ApplicationError
@@ -9,7 +8,6 @@ from moderation.models import (
     PolicySection,
     PolicyVersion,
     SlaRule,
-    StaffToken,
     StatementTemplate,
     StrikeRule,
 )
@@ -25,11 +23,6 @@ class PolicySectionInline(admin.StackedInline):
 class PolicyVersionAdmin(admin.ModelAdmin):
     list_display = ["version", "effective_at"]
     inlines = [PolicySectionInline]
-
-
-@admin.register(StaffToken)
-class StaffTokenAdmin(APIKeyModelAdmin):
-    list_display = [*APIKeyModelAdmin.list_display, "user"]
 
 
 @admin.register(SlaRule)

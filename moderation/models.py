@@ -11,9 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
-from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
-from hub.models import Account, PrefixedKeyGenerator, Repository
+from hub.models import Account, Repository
 from hubmod.db import TimestampedModel
 from licenses.models import LicenseClause
 
@@ -526,24 +525,6 @@ class Appeal(ConcurrentTransitionMixin, TimestampedModel):
         self.reviewer = by
         self.outcome_statement = statement
         self.decided_at = at
-
-
-class StaffTokenManager(BaseAPIKeyManager):
-    key_generator = PrefixedKeyGenerator("st")
-
-    def get_usable_keys(self) -> models.QuerySet:
-        # Every staff request reads the token and then its user: one query, not two.
-        return super().get_usable_keys().select_related("user")
-
-
-class StaffToken(AbstractAPIKey):
-    """A moderator's personal API token; only its hash is stored."""
-
-    objects = StaffTokenManager()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-
-    class Meta(AbstractAPIKey.Meta):
-        verbose_name = "staff API token"
 
 
 class SlaRule(TimestampedModel):

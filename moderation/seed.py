@@ -14,7 +14,6 @@ from licenses.services import catalogue_load
 from moderation.ladder import DEFAULT_LADDER, default_strike_days
 from moderation.models import NoticeTemplate, PolicySection, PolicyVersion, SlaRule, StatementTemplate, StrikeRule
 from moderation.services.notices import DEFAULT_NOTICES
-from moderation.services.staff import roles_sync
 from moderation.sla import DEFAULT_SLA
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -209,7 +208,6 @@ DEFAULT_STATEMENT_TEMPLATES = {
 
 @transaction.atomic
 def seed() -> None:
-    roles_sync()
     policy, _ = PolicyVersion.objects.get_or_create(
         version=DEFAULT_POLICY_VERSION,
         defaults={"effective_at": datetime(2026, 11, 1, tzinfo=UTC), "summary": "The hub's first published policy."},

@@ -35,7 +35,7 @@ from hub.models import Account, BaseModelLink, Repository
 from licenses.catalogue import CATEGORY_KEYS
 from licenses.models import License, LicenseClause
 from moderation.models import Case, Decision, EnforcementAction, PolicySection, SlaRule
-from moderation.roles import MODERATOR
+from hubmod.staff.roles import MODERATOR
 from moderation.selectors import policy_current
 from moderation.sla import TRUSTED_FLAGGER_PRIORITY_BOOST
 from moderation.transparency.rollups import transparency_rollup_all

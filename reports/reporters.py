@@ -17,7 +17,7 @@ from hub.models import Account
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.errors import ApplicationError
-from moderation.models import StaffToken
+from hubmod.staff.models import StaffToken
 from reports.models import Reporter
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop as _
 
-from moderation.seed import seed as moderation_seed
 from review.models import ChecklistItem, ReleaseStage, ReviewCriterion
 
 GIB = 1024**3
@@ -126,7 +125,7 @@ DEFAULT_STAGES = [
 ]
 
 
-def review_seed() -> None:
+def seed() -> None:
     for position, (key, label, description, required, kinds, headings, front_matter_key) in enumerate(
         DEFAULT_CHECKLIST
     ):
@@ -155,9 +154,3 @@ def review_seed() -> None:
                 "requires_documentation": requires_documentation,
             },
         )
-
-
-def seed() -> None:
-    """Everything `manage.py seed` loads: moderation's defaults, then proactive review's."""
-    moderation_seed()
-    review_seed()

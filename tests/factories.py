@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from hub.models import Account, Repository
-from moderation.roles import APPEAL_REVIEWER, HUB_ADMIN, MODERATOR
-from moderation.services.staff import roles_sync
+from hubmod.staff.roles import APPEAL_REVIEWER, HUB_ADMIN, MODERATOR
+from hubmod.staff.services import roles_sync
 
 
 class AccountFactory(factory.django.DjangoModelFactory):

@@ -38,8 +38,9 @@ from hub.models import HubKey
 from hubmod.actors import Actor
 from hubmod.wsgi import application
 from licenses.models import LicenseClause
-from moderation import roles
-from moderation.models import Appeal, EnforcementAction, StaffToken
+from hubmod.staff import roles
+from hubmod.staff.models import StaffToken
+from moderation.models import Appeal, EnforcementAction
 from moderation.services.appeals import appeal_submit
 from moderation.services.cases import case_escalate
 from referrals.models import PreservationHold, Referral
@@ -48,7 +49,7 @@ from reports.evidence import EvidenceFile
 from reports.models import Evidence, Report
 from reports.services import Origin, ReporterIdentity, Subject, report_file
 from review.models import Review
-from review.seed import seed
+from hubmod.seed import seed
 from tests.factories import AccountFactory, RepositoryFactory, UserFactory
 from tests.flows import decide
 from tests.test_route_matrix import EXPECTED

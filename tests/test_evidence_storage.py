@@ -25,7 +25,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from moderation.models import StaffToken
+from hubmod.staff.models import StaffToken
 from reports.models import Evidence
 from tests.conftest import api_for
 from tests.factories import RepositoryFactory, moderator

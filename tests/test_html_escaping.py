@@ -35,7 +35,7 @@ from rest_framework.test import APIClient
 from hub.models import Account, Repository
 from licenses.models import License, LicenseClause
 from moderation.models import Appeal, Case, Decision, EnforcementAction, PolicySection, PolicyVersion, StatementTemplate
-from moderation.roles import LEGAL
+from hubmod.staff.roles import LEGAL
 from moderation.selectors import notice_token_for
 from referrals.models import PreservationHold, Referral
 from reports.categories import CATEGORIES

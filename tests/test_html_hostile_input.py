@@ -55,7 +55,7 @@ from moderation.forms import (
     RejectForm,
 )
 from moderation.models import Appeal, Case, Decision, EnforcementAction
-from moderation.roles import LEGAL
+from hubmod.staff.roles import LEGAL
 from moderation.selectors import notice_token_for
 from moderation.services.appeals import appeal_submit
 from moderation.services.cases import case_claim

@@ -12,7 +12,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from hub.models import HubKey
-from moderation.services.staff import staff_create
+from hubmod.staff.services import staff_create
 
 README = Path(settings.BASE_DIR) / "README.md"
 

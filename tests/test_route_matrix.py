@@ -18,8 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from hub.models import HubKey
-from moderation import roles
-from moderation.models import StaffToken
+from hubmod.staff import roles
+from hubmod.staff.models import StaffToken
 from tests.factories import UserFactory
 
 ROLES = ("anonymous", "hub", "no_role", "moderator", "appeal_reviewer", "legal", "hub_admin", "superuser")

@@ -633,9 +633,9 @@ def bench_statements(web: subprocess.Popen) -> None:
 
 
 def staff_token() -> str:
-    from moderation.models import StaffToken
-    from moderation.roles import MODERATOR
-    from moderation.services.staff import staff_create
+    from hubmod.staff.models import StaffToken
+    from hubmod.staff.roles import MODERATOR
+    from hubmod.staff.services import staff_create
 
     user, token = staff_create(username="bench-moderator", role_group=MODERATOR, password=None)
     StaffToken.objects.filter(user=user).exclude(prefix=token.split(".")[0]).delete()  # one per run, not many

@@ -274,7 +274,7 @@ def test_a_reviewer_requests_changes_before_publication_and_the_uploader_sees_wh
     from devtools.hub_receiver import HubReceiver
     from hub.services import repository_sync
     from hubmod.actors import Actor
-    from review.seed import seed
+    from hubmod.seed import seed
     from tests.review.cards import card_without
 
     seed()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from review.seed import seed
+from hubmod.seed import seed
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from hub.models import BaseModelLink
 from moderation.models import Case, Decision, EnforcementAction, SlaRule, Strike
-from moderation.roles import LEGAL
+from hubmod.staff.roles import LEGAL
 from moderation.services.cases import cases_escalate_overdue
 from reports.models import Report
 from tests.conftest import api_for

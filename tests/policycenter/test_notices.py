@@ -135,7 +135,7 @@ def test_admins_edit_the_notice_per_language_and_a_language_without_one_gets_its
 
 @pytest.mark.django_db
 def test_seed_adds_german_notices_and_examples_once_and_keeps_edits(seeded):
-    from review.seed import seed
+    from hubmod.seed import seed
 
     section = PolicySection.objects.get(key="spam")
     PolicySection.objects.filter(key="harmful-use").update(allowed_examples=[], prohibited_examples=[])

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from hubmod.actors import Actor
 from moderation.models import Case
-from moderation.roles import LEGAL
+from hubmod.staff.roles import LEGAL
 from moderation.services.cases import case_escalate
 from reports.evidence import EvidenceFile
 from reports.models import Evidence, Report

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from moderation.roles import ROLE_BY_OPTION
-from moderation.services.staff import staff_create
+from hubmod.staff.roles import ROLE_BY_OPTION
+from hubmod.staff.services import staff_create
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from moderation.models import StaffToken
-from moderation.roles import HUB_ADMIN, ROLE_PERMISSIONS
+from hubmod.staff.models import StaffToken
+from hubmod.staff.roles import HUB_ADMIN, ROLE_PERMISSIONS
 
 
 def roles_sync() -> None:
