@@ -51,7 +51,7 @@ app.conf.beat_schedule = {
         "schedule": 120.0,
     },
     "idempotency-keys-expire": {
-        "task": "reports.idempotency_keys_expire",
+        "task": "idempotency.keys_expire",
         "schedule": 3600.0,
     },
     "evidence-purge-expired": {

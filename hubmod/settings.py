@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "hubmod",
     "hubmod.audit",
     "hubmod.staff",
+    "hubmod.idempotency",
     "hub",
     "licenses",
     "moderation",

@@ -14,11 +14,11 @@ from hub.api import REPO_ID_PATTERN
 from hub.models import HANDLE_PATTERN
 from hubmod.api import require_perm, validated
 from hubmod.auth import HubPrincipal, actor_for
+from hubmod.idempotency.api import KEY_PARAMETER as IDEMPOTENCY_KEY
+from hubmod.idempotency.api import idempotent
 from hubmod.schema import error
 from reports.categories import CATEGORIES
 from reports.evidence import evidence_for_download, evidence_read
-from reports.idempotency import KEY_PARAMETER as IDEMPOTENCY_KEY
-from reports.idempotency import idempotent
 from reports.lines import LINES_PATTERN, parse_lines
 from reports.models import Report
 from reports.notices import status_url

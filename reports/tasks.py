@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reports import hash_scan, idempotency, reporters, retention
+from reports import hash_scan, reporters, retention
 from reports.notices import report_receipt_send
 
 
@@ -31,8 +31,3 @@ def hash_list_scan(hash_list_id: int) -> int:
 @shared_task(name="reports.evidence_purge_expired", acks_late=True)
 def evidence_purge_expired() -> int:
     return retention.evidence_purge_expired()
-
-
-@shared_task(name="reports.idempotency_keys_expire", acks_late=True)
-def idempotency_keys_expire() -> int:
-    return idempotency.idempotency_keys_expire()

@@ -15,6 +15,8 @@ from hubmod.actors import Actor
 from hubmod.api import id_field, require_perm, validated
 from hubmod.auth import HubPrincipal, actor_for
 from hubmod.errors import Forbidden
+from hubmod.idempotency.api import KEY_PARAMETER as IDEMPOTENCY_KEY
+from hubmod.idempotency.api import idempotent
 from hubmod.receipts import receipt_digest
 from hubmod.schema import error, errors
 from moderation.api.serializers import AppealOutputSerializer
@@ -26,8 +28,6 @@ from moderation.services.appeals import (
     appeal_submit,
     counter_notice_court_action,
 )
-from reports.idempotency import KEY_PARAMETER as IDEMPOTENCY_KEY
-from reports.idempotency import idempotent
 
 
 class CounterNoticeSerializer(serializers.Serializer):

@@ -12,8 +12,9 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from reports.models import IdempotentRequest, Report
-from reports.tasks import idempotency_keys_expire
+from hubmod.idempotency.models import IdempotentRequest
+from hubmod.idempotency.tasks import idempotency_keys_expire_task as idempotency_keys_expire
+from reports.models import Report
 from tests.conftest import hub_client
 from tests.factories import RepositoryFactory
 

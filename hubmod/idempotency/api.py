@@ -22,7 +22,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from hubmod.auth import HubPrincipal
-from reports.models import IdempotentRequest
+from hubmod.idempotency.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")
