@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
-from django.utils.module_loading import import_string
 from django_fsm import can_proceed
 
 from hub.models import Account, BaseModelLink, Repository, RepositoryFile
+from hubmod import hooks
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
-from hubmod.tasks import dispatch_on_commit
 
 
 @dataclass(frozen=True)
@@ -77,10 +74,9 @@ def repository_sync(
 ) -> tuple[Repository, bool]:
     """Create or update a repository as the hub describes it; lists given replace the old ones.
 
-    Then the hooks in settings.HUB_REPOSITORY_SYNC_HOOKS run in the same transaction (proactive
-    review scores the card and may hold the repository for review), so the answer the hub gets
-    already says whether it may list the repository. They are named in settings because the
-    catalogue imports nothing built on it.
+    Then hooks.repository_synced runs its receivers in the same transaction (proactive review
+    scores the card and may hold the repository, so the answer the hub gets already says whether
+    it may list it; intake checks new files against the hash lists; moderation looks for a remedy).
     """
     owner_account, _ = account_sync(actor=actor, handle=owner)
     repository = Repository.objects.select_for_update(no_key=True).filter(owner=owner_account, name=name).first()
@@ -117,13 +113,6 @@ def repository_sync(
             RepositoryFile(repository=repository, path=f.path, sha256=f.sha256, size=f.size) for f in files
         )
         changed.append("files")
-        # Intake checks the new files against the known-bad hash lists; dispatched by name, since
-        # the catalogue imports nothing of the apps built on it.
-        dispatch_on_commit("reports.repository_scan_files", repository.pk)
-    if not created and ("revision" in changed or "files" in changed):
-        # A new revision may remove reported files within a remediation window; moderation
-        # checks, dispatched by name since the catalogue imports nothing built on it.
-        dispatch_on_commit("moderation.remediation_check", repository.pk)
     if created or changed:
         audit.record(
             actor=actor,
@@ -131,14 +120,8 @@ def repository_sync(
             target=repository,
             data={"fields": changed, "revision": repository.revision},
         )
-    for hook in _sync_hooks():
-        hook(repository=repository, created=created, changed=changed)
+    hooks.repository_synced.send(sender="hub", repository=repository, created=created, changed=changed)
     return repository, created
-
-
-@functools.cache
-def _sync_hooks() -> list:
-    return [import_string(path) for path in settings.HUB_REPOSITORY_SYNC_HOOKS]
 
 
 # What each enforcement kind does to hubmod's copy of the subject once the hub has applied it,

@@ -27,7 +27,7 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
     },
     "statements-of-reasons-submit": {
-        "task": "moderation.statements_submit",
+        "task": "transparency.statements_submit",
         "schedule": 600.0,
     },
     "counter-notices-restore": {
@@ -59,7 +59,7 @@ app.conf.beat_schedule = {
         "schedule": 3600.0,
     },
     "transparency-rollup-days": {
-        "task": "moderation.transparency_rollup",
+        "task": "transparency.rollup",
         "schedule": 600.0,
     },
     # The audit chain's head, signed and published where the database's writers cannot rewrite it.

@@ -55,7 +55,9 @@ INSTALLED_APPS = [
     "hubmod.idempotency",
     "hub",
     "licenses",
+    "policy",
     "moderation",
+    "transparency",
     "review",
     "referrals",
     "policycenter",
@@ -185,7 +187,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=3
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its start-up banner on every management command; lockouts are still logged
-AXES_LOCKOUT_TEMPLATE = "moderation/login_locked.html"
+AXES_LOCKOUT_TEMPLATE = "staff/login_locked.html"
 # The client's address as the intake limits read it (RATELIMIT_IP_META_KEY behind a proxy).
 AXES_CLIENT_IP_CALLABLE = "reports.throttle.client_address"
 
@@ -260,7 +262,7 @@ SPECTACULAR_SETTINGS = {
         "AppealKindEnum": "moderation.models.Appeal.Kind",
         "AppealStateEnum": "moderation.models.Appeal.State",
         "DismissalReasonEnum": "moderation.models.Decision.DismissalReason",
-        "ReportCategoryEnum": "licenses.catalogue.CATEGORY_KEYS",
+        "ReportCategoryEnum": "hubmod.categories.CATEGORY_KEYS",
         "EscalatedToEnum": "moderation.models.Case.EscalatedTo",
         "ReviewKindEnum": "review.models.Review.Kind",
         "ReviewStateEnum": "review.models.Review.State",
@@ -277,7 +279,6 @@ HUB_WEBHOOK_SECRET = env.str("HUB_WEBHOOK_SECRET", default="")
 HUB_WEBHOOK_CONNECT_TIMEOUT = env.float("HUB_WEBHOOK_CONNECT_TIMEOUT", default=3.0)
 HUB_WEBHOOK_READ_TIMEOUT = env.float("HUB_WEBHOOK_READ_TIMEOUT", default=10.0)
 # Called in the transaction of every repository sync, with (repository, created, changed).
-HUB_REPOSITORY_SYNC_HOOKS = ["review.services.repository_synced"]
 DOCUMENTATION_REVIEW_SLA_HOURS = env.int("DOCUMENTATION_REVIEW_SLA_HOURS", default=168)
 
 ENFORCEMENT_MAX_ATTEMPTS = env.int("ENFORCEMENT_MAX_ATTEMPTS", default=8)

@@ -30,7 +30,6 @@ from moderation.forms import (
     form_problems,
     ground_from_choice,
 )
-from moderation.ladder import recommend
 from moderation.models import Appeal, Case, Decision, EnforcementAction
 from moderation.restriction import may_read_evidence
 from moderation.selectors import (
@@ -48,6 +47,7 @@ from moderation.services.appeals import OPEN_APPEAL_STATES, appeal_decide
 from moderation.services.cases import case_claim, case_escalate, case_reassign, case_release, cases_bulk
 from moderation.services.decisions import case_decide, case_dismiss, decision_approve, decision_reject
 from moderation.services.enforcement import enforcement_retry
+from moderation.strikes import recommend
 
 staff_only = permission_required("moderation.view_case", raise_exception=False)
 

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from licenses.selectors import actionable_catalogue
 from moderation.models import Case, Decision, EnforcementAction
-from moderation.selectors import CURSOR_PATTERN, policy_current
+from moderation.selectors import CURSOR_PATTERN
 from moderation.services.decisions import Ground
+from policy.selectors import policy_current
 
 
 def ground_choices(preferred_license: str = "") -> list:

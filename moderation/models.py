@@ -15,55 +15,9 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from hub.models import Account, Repository
 from hubmod.db import TimestampedModel
 from licenses.models import LicenseClause
-
-
-class PolicyVersion(TimestampedModel):
-    """One version of the hub's acceptable-use policy; the newest in effect is current."""
-
-    version = models.CharField(max_length=32, unique=True)
-    effective_at = models.DateTimeField()
-    summary = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-effective_at"]
-
-    def __str__(self) -> str:
-        return f"Hub policy {self.version}"
-
-
-class PolicySection(models.Model):
-    policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="sections")
-    key = models.SlugField(max_length=64)
-    title = models.CharField(max_length=200)
-    text = models.TextField()
-    # Shown in the public policy center: plain-language examples, one string each.
-    allowed_examples = models.JSONField(default=list, blank=True, help_text="Examples of what this section allows.")
-    prohibited_examples = models.JSONField(
-        default=list, blank=True, help_text="Examples of what this section prohibits."
-    )
-
-    class Meta:
-        ordering = ["policy", "key"]
-        constraints = [models.UniqueConstraint(fields=["policy", "key"], name="policy_section_unique_key")]
-
-    def __str__(self) -> str:
-        return f"{self.key} ({self.policy.version})"
-
+from policy.models import Intent, PolicySection, Severity
 
 OPEN_CASE_STATES = ("open", "in_review", "escalated", "awaiting_approval", "reopened")
-
-
-class Severity(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
-    CRITICAL = "critical", _("Critical")
-
-
-class Intent(models.TextChoices):
-    INADVERTENT = "inadvertent", _("Inadvertent")
-    DELIBERATE = "deliberate", _("Deliberate")
-    UNKNOWN = "unknown", _("Unknown")
 
 
 class Case(ConcurrentTransitionMixin, TimestampedModel):
@@ -527,48 +481,6 @@ class Appeal(ConcurrentTransitionMixin, TimestampedModel):
         self.decided_at = at
 
 
-class SlaRule(TimestampedModel):
-    """How urgent a report category is: its queue priority and its time to a decision."""
-
-    category = models.CharField(max_length=32, unique=True)
-    priority = models.PositiveSmallIntegerField(help_text="Higher is more urgent.")
-    hours_to_decision = models.PositiveIntegerField()
-    escalate_after_hours = models.PositiveIntegerField(
-        default=24, help_text="Hours past due before beat escalates an undecided case to senior moderators."
-    )
-    severity = models.CharField(max_length=16, choices=Severity.choices, default=Severity.MEDIUM)
-    four_eyes = models.BooleanField(
-        default=False, help_text="Every decision in this category takes effect only after a second approval."
-    )
-
-    class Meta:
-        ordering = ["-priority", "category"]
-        verbose_name = "SLA rule"
-
-    def __str__(self) -> str:
-        return f"{self.category}: priority {self.priority}, {self.hours_to_decision} h"
-
-
-class StrikeRule(TimestampedModel):
-    """One rung of the strike ladder: for this severity and intent, with at least this many
-    active strikes, recommend these actions; a decision adds a strike lasting `strike_days`."""
-
-    severity = models.CharField(max_length=16, choices=Severity.choices)
-    intent = models.CharField(max_length=16, choices=Intent.choices)
-    min_active_strikes = models.PositiveSmallIntegerField(default=0)
-    actions = models.JSONField(help_text='Recommended action kinds, e.g. ["warn"] or ["disable", "restrict_account"].')
-    strike_days = models.PositiveIntegerField(default=90, help_text="How long a strike from such a decision lasts.")
-
-    class Meta:
-        ordering = ["severity", "intent", "min_active_strikes"]
-        constraints = [
-            models.UniqueConstraint(fields=["severity", "intent", "min_active_strikes"], name="strike_rule_unique_rung")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.severity}/{self.intent} with {self.min_active_strikes}+ strikes: {', '.join(self.actions)}"
-
-
 class Strike(TimestampedModel):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="strikes")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="strikes")
@@ -581,16 +493,6 @@ class Strike(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.severity} strike on {self.account} until {self.expires_at:%Y-%m-%d}"
-
-
-class StatementTemplate(TimestampedModel):
-    """The statement of reasons a moderator starts from for a category, and edits."""
-
-    category = models.CharField(max_length=32, unique=True)
-    text = models.TextField()
-
-    def __str__(self) -> str:
-        return f"Template for {self.category}"
 
 
 class AutomationBreaker(TimestampedModel):
@@ -613,140 +515,3 @@ class AutomationBreaker(TimestampedModel):
     @property
     def tripped(self) -> bool:
         return self.tripped_at is not None
-
-
-class NoticeTemplate(TimestampedModel):
-    """An e-mail hub admins edit: Django template syntax, with the variables the default shows.
-    One per kind and language; a recipient whose language has none gets the English one."""
-
-    class Kind(models.TextChoices):
-        STATEMENT_OF_REASONS = "statement_of_reasons"
-        REPORT_OUTCOME = "report_outcome"
-        APPEAL_OUTCOME = "appeal_outcome"
-
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    language = models.CharField(max_length=16, choices=settings.LANGUAGES, default="en")
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "language"], name="notice_template_unique_language")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.language})"
-
-
-class StatementSubmission(TimestampedModel):
-    """A statement of reasons sent to the DSA Transparency Database, with what it answered."""
-
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="tdb_submission")
-    puid = models.CharField(max_length=500, unique=True)
-    tdb_uuid = models.CharField(max_length=64, blank=True)
-    permalink = models.URLField(max_length=500, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.puid} ({'submitted' if self.submitted_at else 'waiting'})"
-
-
-class TransparencyDay(models.Model):
-    """A day of the public transparency summary, counted once into the daily rollups below.
-
-    The summary reads a day from its rollups only while the day is here and not stale: any write
-    that changes a counted day's figures later marks the day stale in its own transaction
-    (moderation.transparency.rollups), and beat counts it again.
-    """
-
-    day = models.DateField(primary_key=True)
-    stale = models.BooleanField(default=False)
-    rolled_up_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.day} ({'stale' if self.stale else 'rolled up'})"
-
-
-class DailyReportCount(models.Model):
-    day = models.DateField()
-    category = models.CharField(max_length=32)
-    source = models.CharField(max_length=16)
-    count = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["day", "category", "source"], name="daily_report_count_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.count} {self.category} reports by {self.source}"
-
-
-class DailyCaseCount(models.Model):
-    day = models.DateField(unique=True)
-    opened = models.PositiveIntegerField()
-    linked_by_lineage = models.PositiveIntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.opened} cases opened"
-
-
-class DailyDecisionCount(models.Model):
-    """Decisions made on a day, except rejected proposals, by every dimension the summary reports."""
-
-    day = models.DateField()
-    outcome = models.CharField(max_length=16)
-    category = models.CharField(max_length=32)
-    ground = models.CharField(max_length=16)
-    automated_detection = models.BooleanField()
-    automated_decision = models.BooleanField()
-    approval = models.CharField(max_length=16)
-    count = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "day",
-                    "outcome",
-                    "category",
-                    "ground",
-                    "automated_detection",
-                    "automated_decision",
-                    "approval",
-                ],
-                name="daily_decision_count_unique",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.count} {self.outcome} {self.category} decisions"
-
-
-class DailyActionCount(models.Model):
-    """Actions of the effective decisions made on a day (the decision's day, not the action's)."""
-
-    day = models.DateField()
-    kind = models.CharField(max_length=32)
-    count = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "kind"], name="daily_action_count_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.count} {self.kind} actions"
-
-
-class DailyHoursToDecision(models.Model):
-    """How many of a day's decisions came how long after their case opened: a histogram whose
-    buckets are defined in moderation.transparency.histogram."""
-
-    day = models.DateField()
-    bucket = models.PositiveSmallIntegerField()
-    count = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "bucket"], name="daily_hours_to_decision_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.count} decisions in bucket {self.bucket}"

@@ -12,31 +12,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hub.selectors import Relative, repository_ancestors, repository_descendants
-from moderation.models import (
-    OPEN_CASE_STATES,
-    Appeal,
-    Case,
-    Decision,
-    EnforcementAction,
-    PolicySection,
-    PolicyVersion,
-    StatementTemplate,
-    Strike,
-)
+from moderation.models import OPEN_CASE_STATES, Appeal, Case, Decision, EnforcementAction, Strike
 from moderation.restriction import may_work_restricted, restricted_cases_q
+from policy.models import StatementTemplate
 
 NOTICE_SALT = "hubmod.notice"
-
-
-def policy_current() -> PolicyVersion | None:
-    return PolicyVersion.objects.filter(effective_at__lte=timezone.now()).order_by("-effective_at").first()
-
-
-def policy_section_current(*, key: str) -> PolicySection | None:
-    policy = policy_current()
-    if policy is None:
-        return None
-    return policy.sections.select_related("policy").filter(key=key).first()
 
 
 @dataclass(frozen=True)

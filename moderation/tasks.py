@@ -85,17 +85,3 @@ def counter_notices_restore() -> int:
 )
 def counter_notice_forward(appeal_id: int) -> None:
     notices.counter_notice_forward(appeal_id=appeal_id)
-
-
-@shared_task(name="moderation.statements_submit", acks_late=True)
-def statements_submit() -> int:
-    from moderation.transparency.tdb import statements_submit_batch
-
-    return statements_submit_batch().created
-
-
-@shared_task(name="moderation.transparency_rollup", acks_late=True)
-def transparency_rollup() -> int:
-    from moderation.transparency.rollups import transparency_rollup_due
-
-    return transparency_rollup_due()

@@ -9,28 +9,17 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from hubmod.categories import ReportCategory
 from licenses.models import License
 from licenses.selectors import actionable_catalogue
-from moderation.models import EnforcementAction, Intent, PolicySection, PolicyVersion, Severity, SlaRule, StrikeRule
-from moderation.selectors import policy_current
+from moderation.models import EnforcementAction
 from moderation.services.appeals import RESTORE_AFTER_BUSINESS_DAYS
+from policy.models import Intent, PolicySection, PolicyVersion, Severity, SlaRule, StrikeRule
+from policy.selectors import policy_current
 from review import selectors as review_selectors
 from review.models import ChecklistItem, ReleaseStage, ReviewCriterion
 
-# The report categories by key (reports defines them; this app may not import it).
-CATEGORY_NAMES = {
-    "child_safety": _("Child safety"),
-    "malicious_code": _("Malicious code"),
-    "illegal_content": _("Illegal content"),
-    "private_information": _("Private information or secrets"),
-    "copyright": _("Copyright infringement"),
-    "license_violation": _("License violation"),
-    "acceptable_use": _("Breaks the acceptable use policy"),
-    "spam": _("Spam or manipulation"),
-    "other": _("Something else"),
-}
 SEVERITY_ORDER = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL]
 INTENT_ORDER = [Intent.INADVERTENT, Intent.UNKNOWN, Intent.DELIBERATE]
 
@@ -201,7 +190,7 @@ def category_severities() -> dict[str, list[str]]:
     """Severity -> the names of the report categories the SLA table gives that severity."""
     result: dict[str, list[str]] = {}
     for category, severity in SlaRule.objects.order_by("-priority").values_list("category", "severity"):
-        result.setdefault(severity, []).append(CATEGORY_NAMES.get(category, category.replace("_", " ")))
+        result.setdefault(severity, []).append(_category_label(category))
     return result
 
 
@@ -242,3 +231,7 @@ def review_criteria() -> QuerySet[ReviewCriterion]:
 
 def release_stages() -> QuerySet[ReleaseStage]:
     return review_selectors.release_stages()
+
+
+def _category_label(key: str) -> str:
+    return ReportCategory(key).label if key in ReportCategory.values else key.replace("_", " ")

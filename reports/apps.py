@@ -7,4 +7,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the tasks in every process, so services can dispatch them by name.
-        from reports import tasks  # noqa: F401
+        from hubmod import hooks
+        from reports import receivers, tasks  # noqa: F401
+
+        hooks.connect(hooks.repository_synced, receivers.repository_synced, uid="reports.repository_synced")
+        hooks.connect(hooks.case_dismissed, receivers.case_dismissed, uid="reports.case_dismissed")

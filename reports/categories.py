@@ -12,6 +12,7 @@ from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
 
+from hubmod.categories import ReportCategory
 from reports.checks import acceptable_use_check, license_violation_check
 
 # "license" is a key of the license catalogue, "license_clause" the id of one of its clauses,
@@ -71,8 +72,8 @@ DMCA_AUTHORIZED = _(
 )
 
 COPYRIGHT = Category(
-    key="copyright",
-    label=_("Copyright infringement (DMCA notice)"),
+    key=ReportCategory.COPYRIGHT.value,
+    label=ReportCategory.COPYRIGHT.label,
     description=(
         _(
             "A repository or account reproduces a work you own the copyright in, or act for the owner of, "
@@ -131,8 +132,8 @@ DSA_BONA_FIDE = _(
 )
 
 ILLEGAL_CONTENT = Category(
-    key="illegal_content",
-    label=_("Illegal content (EU Digital Services Act notice)"),
+    key=ReportCategory.ILLEGAL_CONTENT.value,
+    label=ReportCategory.ILLEGAL_CONTENT.label,
     description=(
         _(
             "Content that is illegal under EU or national law. This form collects the elements of a notice "
@@ -178,8 +179,8 @@ ILLEGAL_CONTENT = Category(
 )
 
 PRIVATE_INFORMATION = Category(
-    key="private_information",
-    label=_("Private information or secrets"),
+    key=ReportCategory.PRIVATE_INFORMATION.value,
+    label=ReportCategory.PRIVATE_INFORMATION.label,
     description=(
         _(
             "Personal data published without a lawful basis, or credentials and secret keys that put people or "
@@ -219,8 +220,8 @@ PRIVATE_INFORMATION = Category(
 )
 
 MALICIOUS_CODE = Category(
-    key="malicious_code",
-    label=_("Malicious code"),
+    key=ReportCategory.MALICIOUS_CODE.value,
+    label=ReportCategory.MALICIOUS_CODE.label,
     description=(
         _(
             "Files that run harmful code when loaded, such as a pickle with a payload, or malware. Good-faith "
@@ -256,8 +257,8 @@ MALICIOUS_CODE = Category(
 )
 
 CHILD_SAFETY = Category(
-    key="child_safety",
-    label=_("Child safety"),
+    key=ReportCategory.CHILD_SAFETY.value,
+    label=ReportCategory.CHILD_SAFETY.label,
     description=(
         _(
             "Child sexual abuse material, or a model, dataset or demo made to produce it or to harm children. "
@@ -280,8 +281,8 @@ CHILD_SAFETY = Category(
 )
 
 ACCEPTABLE_USE = Category(
-    key="acceptable_use",
-    label=_("Breaks the hub's acceptable use policy"),
+    key=ReportCategory.ACCEPTABLE_USE.value,
+    label=ReportCategory.ACCEPTABLE_USE.label,
     description=_("A model, dataset, demo or account that breaks a section of the hub's published policy."),
     subject_types=(REPOSITORY, ACCOUNT),
     check=acceptable_use_check,
@@ -294,8 +295,8 @@ ACCEPTABLE_USE = Category(
 )
 
 SPAM = Category(
-    key="spam",
-    label=_("Spam or manipulation"),
+    key=ReportCategory.SPAM.value,
+    label=ReportCategory.SPAM.label,
     description=_("Repetitive, misleading or promotional uploads, or manipulation of the hub's metrics."),
     subject_types=(REPOSITORY, ACCOUNT),
     fields=(
@@ -306,8 +307,8 @@ SPAM = Category(
 )
 
 OTHER = Category(
-    key="other",
-    label=_("Something else"),
+    key=ReportCategory.OTHER.value,
+    label=ReportCategory.OTHER.label,
     description=_("Anything that breaks the hub's rules and fits no other category."),
     subject_types=(REPOSITORY, ACCOUNT),
     fields=(
@@ -321,8 +322,8 @@ OTHER = Category(
 )
 
 LICENSE_VIOLATION = Category(
-    key="license_violation",
-    label=_("License violation"),
+    key=ReportCategory.LICENSE_VIOLATION.value,
+    label=ReportCategory.LICENSE_VIOLATION.label,
     description=(
         _(
             "A repository breaks a term of its own license, such as a use restriction or an attribution "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hub.models import Repository
 from licenses.models import License, LicenseClause
-from moderation.selectors import policy_current, policy_section_current
+from policy.selectors import policy_current, policy_section_current
 
 # What a reporter can still do when a license's terms are not something the hub acts on.
 OPEN_CATEGORIES = "copyright, acceptable use, illegal content, malicious code, private information or child safety"

@@ -7,7 +7,7 @@ from django_countries import countries
 
 from licenses.models import License
 from licenses.selectors import actionable_catalogue
-from moderation.selectors import policy_current
+from policy.selectors import policy_current
 from reports.categories import Category, DetailField
 from reports.lines import LINES_PATTERN, parse_lines
 from reports.serializers import SHA256

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from hub.models import Account
+from hubmod.categories import ReportCategory
 from hubmod.db import TimestampedModel
 from moderation.models import Case
 
@@ -125,15 +126,12 @@ class Evidence(TimestampedModel):
 class HashList(TimestampedModel):
     """Known-bad file digests kept by hub admins; a synced file that matches opens an automated report."""
 
-    class Category(models.TextChoices):
-        MALICIOUS_CODE = "malicious_code"
-        CHILD_SAFETY = "child_safety"
-        PRIVATE_INFORMATION = "private_information"
-        SPAM = "spam"
-        OTHER = "other"
+    # The categories a file's digest alone can ground (a copyright or license claim needs more).
+    CATEGORIES = (ReportCategory.MALICIOUS_CODE, ReportCategory.CHILD_SAFETY, ReportCategory.PRIVATE_INFORMATION,
+                  ReportCategory.SPAM, ReportCategory.OTHER)  # fmt: skip
 
     name = models.CharField(max_length=100, unique=True)
-    category = models.CharField(max_length=32, choices=Category.choices)
+    category = models.CharField(max_length=32, choices=[(c.value, c.label) for c in CATEGORIES])
     note = models.TextField(help_text="Where the list comes from and what a match means.")
     active = models.BooleanField(default=True)
     auto_actions = models.JSONField(

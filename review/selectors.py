@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from hub.models import Repository, ReviewStatus
-from moderation.models import OPEN_CASE_STATES, Severity, SlaRule
+from moderation.models import OPEN_CASE_STATES
+from policy.models import Severity, SlaRule
 from review.models import (
     OPEN_REVIEW_STATES,
     CardAssessment,

@@ -9,9 +9,9 @@ from rest_framework.test import APIClient
 from devtools.hub_receiver import HubReceiver
 from hub.models import HubKey
 from hubmod.celery import app as celery_app
-from hubmod.staff.models import StaffToken
-from moderation.sla import sla_rules_forget
 from hubmod.seed import seed
+from hubmod.staff.models import StaffToken
+from policy.sla import sla_rules_forget
 
 
 def pytest_report_header(config):

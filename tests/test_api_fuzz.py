@@ -36,10 +36,11 @@ from schemathesis.specs.openapi.checks import (
 
 from hub.models import HubKey
 from hubmod.actors import Actor
-from hubmod.wsgi import application
-from licenses.models import LicenseClause
+from hubmod.seed import seed
 from hubmod.staff import roles
 from hubmod.staff.models import StaffToken
+from hubmod.wsgi import application
+from licenses.models import LicenseClause
 from moderation.models import Appeal, EnforcementAction
 from moderation.services.appeals import appeal_submit
 from moderation.services.cases import case_escalate
@@ -49,7 +50,6 @@ from reports.evidence import EvidenceFile
 from reports.models import Evidence, Report
 from reports.services import Origin, ReporterIdentity, Subject, report_file
 from review.models import Review
-from hubmod.seed import seed
 from tests.factories import AccountFactory, RepositoryFactory, UserFactory
 from tests.flows import decide
 from tests.test_route_matrix import EXPECTED

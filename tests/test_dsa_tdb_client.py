@@ -8,14 +8,15 @@ import json
 import pytest
 
 from hubmod.audit.log import trail
-from moderation.models import Decision, StatementSubmission
-from moderation.transparency.statements import puid
-from moderation.transparency.tdb import statements_submit_batch
+from moderation.models import Decision
 from tests.conftest import api_for
 from tests.dsa_tdb import FakeTransparencyDatabase
 from tests.factories import RepositoryFactory, moderator
 from tests.reports.samples import IDENTITY
 from tests.test_transparency import decide, file
+from transparency.models import StatementSubmission
+from transparency.statements import puid
+from transparency.tdb import statements_submit_batch
 
 
 @pytest.fixture

@@ -33,10 +33,11 @@ from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from hub.models import Account, Repository
-from licenses.models import License, LicenseClause
-from moderation.models import Appeal, Case, Decision, EnforcementAction, PolicySection, PolicyVersion, StatementTemplate
 from hubmod.staff.roles import LEGAL
+from licenses.models import License, LicenseClause
+from moderation.models import Appeal, Case, Decision, EnforcementAction
 from moderation.selectors import notice_token_for
+from policy.models import PolicySection, PolicyVersion, StatementTemplate
 from referrals.models import PreservationHold, Referral
 from reports.categories import CATEGORIES
 from reports.forms import ReportForm
@@ -46,6 +47,7 @@ from review.services.outcomes import review_token_for
 from tests.conftest import api_for, hub_client
 from tests.factories import AccountFactory, RepositoryFactory, UserFactory, appeal_reviewer, hub_admin, moderator
 from tests.flows import file
+from tests.project import template_roots
 from tests.reports.samples import form_data
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -533,7 +535,7 @@ TURNS_ESCAPING_OFF = re.compile(
 def test_no_template_or_page_view_turns_escaping_off():
     """Escaping stays on everywhere user text can reach a page; the plain-text e-mails are the
     only templates that turn it off, and they are never served as HTML."""
-    roots = [django_settings.BASE_DIR / "templates", *django_settings.BASE_DIR.glob("*/templates")]
+    roots = template_roots()
     offending = [
         str(path.relative_to(django_settings.BASE_DIR))
         for root in roots

@@ -43,6 +43,7 @@ from django.utils.html import escape
 from django.views.generic import RedirectView
 
 from hubmod.actors import Actor
+from hubmod.staff.roles import LEGAL
 from hubmod.wsgi import application
 from moderation.forms import (
     AppealDecideForm,
@@ -55,7 +56,6 @@ from moderation.forms import (
     RejectForm,
 )
 from moderation.models import Appeal, Case, Decision, EnforcementAction
-from hubmod.staff.roles import LEGAL
 from moderation.selectors import notice_token_for
 from moderation.services.appeals import appeal_submit
 from moderation.services.cases import case_claim
@@ -72,6 +72,7 @@ from review.models import Review
 from tests.conftest import api_for, hub_client
 from tests.factories import RepositoryFactory, UserFactory, appeal_reviewer, moderator
 from tests.flows import decide, file
+from tests.project import template_roots
 from tests.reports.samples import form_data
 from tests.test_route_matrix import routes
 
@@ -88,13 +89,13 @@ PASSWORD = "correct horse battery staple 11"
 
 # --- Which forms there are -------------------------------------------------------------------
 
-TEMPLATE_ROOTS = [settings.BASE_DIR / "templates", *sorted(settings.BASE_DIR.glob("*/templates"))]
+TEMPLATE_ROOTS = template_roots()
 FORM_TAG = re.compile(r"<form\b[^>]*>", re.IGNORECASE | re.DOTALL)
 URL_TAG = re.compile(r"""\{%\s*url\s+['"]([\w:-]+)['"]([^%]*)%\}""")
 # Templates whose POST form has no action: it posts to the page that shows it.
 SELF_POSTING = {
     "moderation/appeal.html": "console-appeal",
-    "moderation/login.html": "console-login",
+    "staff/login.html": "console-login",
     "moderation/notice.html": "notice",
     "referrals/new.html": "console-referral-new",
     "reports/new.html": "report-new",
@@ -124,7 +125,7 @@ def template_forms() -> set[str]:
 # Templates with a GET form (the filters), and the route that reads it.
 GET_FORMS = {
     "moderation/queue.html": "console-queue",
-    "moderation/transparency.html": "transparency",
+    "transparency/transparency.html": "transparency",
     "review/queue.html": "console-reviews",
 }
 

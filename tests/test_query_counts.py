@@ -77,8 +77,9 @@ def _lineage_queries(children: int) -> int:
     from django.utils import timezone
 
     from hub.models import BaseModelLink
-    from moderation.models import Decision, PolicySection
+    from moderation.models import Decision
     from moderation.services.lineage import lineage_open_cases
+    from policy.models import PolicySection
 
     base = RepositoryFactory()
     for _ in range(children):
@@ -102,8 +103,9 @@ def _drain_queries(kind: str, count: int) -> tuple[int, int]:
     """Queries one drain of `count` pending actions takes, and how many of them lock the audit chain."""
     from django.utils import timezone
 
-    from moderation.models import Decision, EnforcementAction, PolicySection
+    from moderation.models import Decision, EnforcementAction
     from moderation.services.enforcement import enforcement_drain
+    from policy.models import PolicySection
 
     for _ in range(count):
         case = case_for_report(repository=RepositoryFactory(), account=None, category="other").case

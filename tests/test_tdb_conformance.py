@@ -10,10 +10,10 @@ import pytest
 
 from hub.models import Account, Repository
 from moderation.models import Case, Decision, EnforcementAction
-from moderation.transparency.statements import LIMITS, statement_of_reasons
 from reports.categories import CATEGORIES
 from tests import dsa_tdb
 from tests.dsa_tdb import errors, problems
+from transparency.statements import LIMITS, statement_of_reasons
 
 VALID = {
     "decision_visibility": ["DECISION_VISIBILITY_CONTENT_REMOVED"],

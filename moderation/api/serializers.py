@@ -10,10 +10,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hubmod.audit.log import trail
-from moderation.ladder import recommend
 from moderation.models import Appeal, Case, Decision, EnforcementAction
 from moderation.restriction import may_read_evidence
 from moderation.selectors import QueueRow, case_context
+from moderation.strikes import recommend
 
 
 @extend_schema_field(

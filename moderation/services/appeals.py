@@ -11,15 +11,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from hubmod import hooks
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.business_days import add_business_days
 from hubmod.errors import ApplicationError, Conflict
 from hubmod.tasks import dispatch_on_commit
-from moderation.ladder import ACTION_SEVERITY
 from moderation.models import Appeal, Case, Decision, EnforcementAction, Strike
 from moderation.services.enforcement import enforcement_revert_decision, enforcement_wake_on_commit
-from moderation.transparency.rollups import transparency_day_mark_stale
+from policy.ladder import ACTION_SEVERITY
 
 OPEN_APPEAL_STATES = (Appeal.State.SUBMITTED, Appeal.State.IN_REVIEW)
 RESTORE_AFTER_BUSINESS_DAYS = (10, 14)  # 17 U.S.C. 512(g)(2)(C)
@@ -200,7 +200,7 @@ def _close(appeal: Appeal, *, actor: Actor, outcome: str, statement: str, action
             EnforcementAction(decision=decision, kind=kind) for kind in actions if kind not in standing
         )
         audit.record(actor=actor, verb="decision.modified", target=decision, data={"actions": actions})
-        transparency_day_mark_stale(at=decision.created_at)
+        hooks.decision_changed.send(sender="moderation", decision=decision)
         if replacements:
             enforcement_wake_on_commit()
     dispatch_on_commit("moderation.appeal_notify", appeal.pk)

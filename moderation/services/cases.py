@@ -9,19 +9,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hub.models import Account, Repository
+from hubmod import hooks
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.errors import ApplicationError, Conflict, Forbidden
 from hubmod.sql import columns, planned_once, rows_as, split_row
-from hubmod.tasks import dispatch_on_commit
-from moderation.models import OPEN_CASE_STATES, Case, SlaRule
+from moderation.models import OPEN_CASE_STATES, Case
 from moderation.restriction import (
     RESTRICTED_CATEGORIES,
     ROUTED_TO_LEGAL_REASON,
     case_is_restricted,
     may_work_restricted,
 )
-from moderation.sla import sla_for
+from policy.models import SlaRule
+from policy.sla import sla_for
 
 
 @dataclass(frozen=True)
@@ -147,9 +148,7 @@ def case_for_report(
             # Lost a race to open the case: the winner's is there now.
             existing = Case.objects.filter(**subject, category=category, state__in=OPEN_CASE_STATES).first()
             continue
-        if repository is not None and repository.release_stage:
-            # A severe case halts a staged release; proactive review sits above moderation, so by name.
-            dispatch_on_commit("review.release_case_opened", case.pk)
+        hooks.case_opened.send(sender="moderation", case=case)
         return Attachment(case, opened=True)
     raise Conflict("Could not open a case for this report; try again.")
 

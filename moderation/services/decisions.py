@@ -10,19 +10,21 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from hubmod import hooks
 from hubmod.actors import Actor
 from hubmod.audit import log as audit
 from hubmod.business_days import add_business_days
 from hubmod.errors import ApplicationError, Conflict
 from hubmod.tasks import dispatch_on_commit
 from licenses.selectors import actionable_clause_get
-from moderation.ladder import ACCOUNT_ACTIONS, category_severity, needs_second_approval, recommend
-from moderation.models import OPEN_CASE_STATES, Case, Decision, EnforcementAction, StatementTemplate, Strike
-from moderation.selectors import policy_section_current
+from moderation.models import OPEN_CASE_STATES, Case, Decision, EnforcementAction, Strike
 from moderation.services.cases import locked_case
 from moderation.services.enforcement import enforcement_wake_on_commit
 from moderation.services.lineage import LINEAGE_ACTIONS
-from moderation.transparency.rollups import transparency_day_mark_stale
+from moderation.strikes import needs_second_approval, recommend
+from policy.ladder import ACCOUNT_ACTIONS, category_severity
+from policy.models import StatementTemplate
+from policy.selectors import policy_section_current
 
 
 @dataclass(frozen=True)
@@ -77,10 +79,7 @@ def case_dismiss(
     )
     audit.record(actor=actor, verb="decision.created", target=decision, data=audit_data)
     dispatch_on_commit("moderation.decision_notify", decision.pk)
-    if reason == Decision.DismissalReason.UNFOUNDED:
-        # Intake weighs repeated unfounded notices (DSA Art. 23); dispatched by name, as
-        # moderation never imports intake.
-        dispatch_on_commit("reports.reporters_review_unfounded", case_id)
+    hooks.case_dismissed.send(sender="moderation", decision=decision)
     return decision
 
 
@@ -273,7 +272,7 @@ def decision_approve(*, decision_id: int, actor: Actor) -> Decision:
     audit.transition(decision, "approve", actor=actor, by=actor.user, at=now)
     audit.transition(case, "approve", actor=actor, at=now, data={"decision": decision.pk})
     _take_effect(decision, strike_days=recommend(case, intent=decision.intent).strike_days)
-    transparency_day_mark_stale(at=decision.created_at)
+    hooks.decision_changed.send(sender="moderation", decision=decision)
     return decision
 
 
@@ -283,7 +282,7 @@ def decision_reject(*, decision_id: int, actor: Actor, reason: str) -> Decision:
     decision, case = _locked_proposal(decision_id)
     audit.transition(decision, "reject", actor=actor, by=actor.user, reason=reason)
     audit.transition(case, "send_back", actor=actor, data={"decision": decision.pk, "reason": reason})
-    transparency_day_mark_stale(at=decision.created_at)
+    hooks.decision_changed.send(sender="moderation", decision=decision)
     return decision
 
 

@@ -17,7 +17,7 @@ from hubmod.actors import SYSTEM
 from hubmod.audit import log as audit
 from hubmod.tasks import dispatch_now
 from moderation.models import Case, Decision
-from moderation.sla import sla_for
+from policy.sla import sla_for
 
 BATCH = 2000
 

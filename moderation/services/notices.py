@@ -18,8 +18,10 @@ from django.utils import timezone, translation
 
 from hubmod.i18n import notice_language
 from hubmod.tasks import dispatch_now
-from moderation.models import Appeal, Decision, EnforcementAction, NoticeTemplate
+from moderation.models import Appeal, Decision, EnforcementAction
 from moderation.selectors import notice_token_for
+from policy.models import NoticeTemplate
+from policy.notices import DEFAULT_NOTICES
 
 NOTICE_SWEEP_AFTER = timedelta(minutes=5)
 
@@ -43,27 +45,6 @@ def render_notice(kind: str, context: dict, *, language: str = "") -> tuple[str,
                     render_to_string(template, context),
                 )
     raise LookupError(f"No notice template for {kind}.")
-
-
-# The shipped defaults, per kind and language; `manage.py seed` copies them into NoticeTemplate
-# rows that hub admins then edit.
-DEFAULT_NOTICES = {
-    NoticeTemplate.Kind.STATEMENT_OF_REASONS: {
-        "en": ("Moderation decision on {{ subject }}", "moderation/email/statement_of_reasons.txt"),
-        "de": ("Moderationsentscheidung zu {{ subject }}", "moderation/email/de/statement_of_reasons.txt"),
-    },
-    NoticeTemplate.Kind.REPORT_OUTCOME: {
-        "en": ("Outcome of your report about {{ subject }}", "moderation/email/report_outcome.txt"),
-        "de": ("Ergebnis Ihrer Meldung zu {{ subject }}", "moderation/email/de/report_outcome.txt"),
-    },
-    NoticeTemplate.Kind.APPEAL_OUTCOME: {
-        "en": ("Your appeal about {{ decision.case.subject }} was decided", "moderation/email/appeal_outcome.txt"),
-        "de": (
-            "Über Ihren Widerspruch zu {{ decision.case.subject }} wurde entschieden",
-            "moderation/email/de/appeal_outcome.txt",
-        ),
-    },
-}
 
 
 def notice_url(decision: Decision) -> str:

@@ -121,8 +121,8 @@ def test_a_moderator_signs_in_and_sees_the_queue(page):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_public_license_catalogue_lists_clauses_and_explains_the_rest(page):
+    from hubmod.seed import seed
     from licenses.models import License
-    from moderation.seed import seed
 
     seed()
     llama = License.objects.get(key="llama3.1")
@@ -145,8 +145,8 @@ def test_the_public_license_catalogue_lists_clauses_and_explains_the_rest(page):
 @pytest.mark.django_db(transaction=True)
 def test_a_moderator_filters_the_queue_opens_a_case_and_decides_on_a_license_clause(page, settings):
     from devtools.hub_receiver import HubReceiver
+    from hubmod.seed import seed
     from licenses.models import LicenseClause
-    from moderation.seed import seed
     from moderation.services.cases import case_for_report
 
     seed()
@@ -191,7 +191,7 @@ def test_an_uploader_appeals_from_the_notice_and_a_reviewer_overturns_it(page, s
     from devtools.hub_receiver import HubReceiver
     from hub.models import Repository
     from hubmod.actors import Actor
-    from moderation.seed import seed
+    from hubmod.seed import seed
     from moderation.services.cases import case_claim, case_for_report
     from moderation.services.decisions import Ground, case_decide
     from tests.factories import AccountFactory, appeal_reviewer
@@ -244,7 +244,7 @@ def test_an_uploader_appeals_from_the_notice_and_a_reviewer_overturns_it(page, s
 
 @pytest.mark.django_db(transaction=True)
 def test_the_transparency_page_shows_the_figures_as_charts(page):
-    from moderation.seed import seed
+    from hubmod.seed import seed
     from moderation.services.cases import case_for_report
 
     seed()

@@ -8,9 +8,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from hub.models import BaseModelLink
-from moderation.models import Case, Decision, EnforcementAction, SlaRule, Strike
 from hubmod.staff.roles import LEGAL
+from moderation.models import Case, Decision, EnforcementAction, Strike
 from moderation.services.cases import cases_escalate_overdue
+from policy.models import SlaRule
 from reports.models import Report
 from tests.conftest import api_for
 from tests.factories import AccountFactory, RepositoryFactory, UserFactory, appeal_reviewer, moderator
@@ -226,7 +227,7 @@ def test_case_page_shows_lineage_both_ways_with_diamonds_once(seeded):
 
 @pytest.mark.django_db
 def test_a_new_policy_version_supersedes_the_old_and_decisions_keep_the_version_they_cited(seeded, hub_receiver):
-    from moderation.models import PolicySection, PolicyVersion
+    from policy.models import PolicySection, PolicyVersion
 
     mod = api_for(moderator())
     before = decide(mod, file(RepositoryFactory(), "spam")["case_id"], ground={"policy_section": "spam"}).json()

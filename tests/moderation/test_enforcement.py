@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from hub.models import Account, BaseModelLink, Repository
-from moderation.models import AutomationBreaker, Case, Decision, EnforcementAction, NoticeTemplate, Strike
+from moderation.models import AutomationBreaker, Case, Decision, EnforcementAction, Strike
 from moderation.services.cases import case_for_report
 from moderation.services.enforcement import (
     OutgoingAction,
@@ -17,6 +17,7 @@ from moderation.services.enforcement import (
     enforcement_sweep,
 )
 from moderation.services.lineage import lineage_open_cases
+from policy.models import NoticeTemplate
 from reports.models import HashList, KnownHash
 from tests.conftest import api_for
 from tests.factories import AccountFactory, RepositoryFactory, hub_admin, moderator
@@ -161,7 +162,7 @@ def test_acting_on_a_base_model_opens_one_linked_case_per_descendant(seeded):
 
 
 def _ground():
-    from moderation.selectors import policy_section_current
+    from policy.selectors import policy_section_current
 
     return {"policy_section": policy_section_current(key="harmful-use")}
 

@@ -12,9 +12,10 @@ from django.utils import timezone
 from hubmod.audit.log import verify_chain
 from hubmod.audit.models import AuditEvent
 from hubmod.celery import app as celery_app
-from moderation.models import Decision, EnforcementAction, PolicySection
+from moderation.models import Decision, EnforcementAction
 from moderation.services.cases import case_for_report
 from moderation.services.enforcement import enforcement_drain, enforcement_wake
+from policy.models import PolicySection
 from tests.factories import RepositoryFactory, moderator
 
 postgresql_only = pytest.mark.skipif(

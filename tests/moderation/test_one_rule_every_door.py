@@ -7,8 +7,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from hub.models import Account
-from moderation.models import Appeal, Case, Decision, EnforcementAction, StatementTemplate
+from moderation.models import Appeal, Case, Decision, EnforcementAction
 from moderation.selectors import notice_token_for
+from policy.models import StatementTemplate
 from tests.conftest import api_for
 from tests.factories import AccountFactory, RepositoryFactory, appeal_reviewer, moderator
 from tests.flows import decide, file

@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from moderation.models import Appeal, Decision, PolicyVersion
+from moderation.models import Appeal, Decision
 from moderation.selectors import notice_token_for
+from policy.models import PolicyVersion
 from tests.conftest import api_for
 from tests.factories import AccountFactory, RepositoryFactory, appeal_reviewer, moderator
 from tests.flows import decide, file

@@ -5,9 +5,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from hub.models import Account
-from moderation.models import NoticeTemplate, PolicySection
-from moderation.seed import DEFAULT_POLICY_EXAMPLES
 from moderation.services.notices import render_notice
+from policy.models import NoticeTemplate, PolicySection
+from policy.seed import DEFAULT_POLICY_EXAMPLES
 from reports.models import Report
 from tests.conftest import api_for
 from tests.factories import AccountFactory, RepositoryFactory, moderator

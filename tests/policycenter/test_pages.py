@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from moderation.models import PolicySection, PolicyVersion, StrikeRule
-from moderation.seed import DEFAULT_POLICY_SECTIONS, DEFAULT_POLICY_VERSION
+from policy.models import PolicySection, PolicyVersion, StrikeRule
+from policy.seed import DEFAULT_POLICY_SECTIONS, DEFAULT_POLICY_VERSION
 from policycenter.selectors import policy_changes
 from review.models import ChecklistItem, ReleaseStage, ReviewCriterion
 

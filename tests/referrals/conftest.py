@@ -8,8 +8,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from hubmod.actors import Actor
-from moderation.models import Case
 from hubmod.staff.roles import LEGAL
+from moderation.models import Case
 from moderation.services.cases import case_escalate
 from reports.evidence import EvidenceFile
 from reports.models import Evidence, Report

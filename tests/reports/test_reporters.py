@@ -11,9 +11,10 @@ from rest_framework.test import APIClient
 from hubmod.actors import Actor
 from hubmod.audit.log import verify_chain
 from hubmod.audit.models import AuditEvent
-from moderation.models import Case, EnforcementAction, SlaRule
+from moderation.models import Case, EnforcementAction
 from moderation.services.cases import case_claim
 from moderation.services.decisions import case_dismiss
+from policy.models import SlaRule
 from reports.models import Report, Reporter
 from reports.reporters import reporter_credential_issue
 from tests.factories import RepositoryFactory, moderator

@@ -10,8 +10,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from hubmod.audit.models import AuditEvent
-from moderation.models import Case, SlaRule
-from moderation.sla import TRUSTED_FLAGGER_PRIORITY_BOOST
+from moderation.models import Case
+from policy.models import SlaRule
+from policy.sla import TRUSTED_FLAGGER_PRIORITY_BOOST
 from reports.models import Report, Reporter
 from tests.conftest import api_for, hub_client
 from tests.factories import AccountFactory, RepositoryFactory, moderator

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from moderation.transparency.rollups import transparency_days_due, transparency_days_roll_up, transparency_rollup_all
+from transparency.rollups import transparency_days_due, transparency_days_roll_up, transparency_rollup_all
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 """The public summary of a period: what was reported, decided and appealed, and how fast.
 
-Closed days are read from their daily rollups (moderation.transparency.rollups) while those are
+Closed days are read from their daily rollups (transparency.rollups) while those are
 fresh; today, and any day whose rollup is missing or stale, is counted live from the source rows
-with the same groupings (moderation.transparency.figures), so the figures are exact either way.
+with the same groupings (transparency.figures), so the figures are exact either way.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from moderation.models import Appeal, DailyReportCount, TransparencyDay
-from moderation.transparency.figures import (
+from moderation.models import Appeal
+from transparency.figures import (
     ACTIONS,
     CASES,
     DECISIONS,
@@ -29,7 +29,8 @@ from moderation.transparency.figures import (
     moments_of,
     on_days,
 )
-from moderation.transparency.histogram import percentiles
+from transparency.histogram import percentiles
+from transparency.models import DailyReportCount, TransparencyDay
 
 # Dates a period may take: the figures are counted by day around them, and a date near the ends
 # of the calendar (year 1, year 9999) would step outside it.
@@ -100,7 +101,7 @@ def transparency_summary(*, start: date, end: date) -> dict:
             "awaiting_second_approval": _total(row for row in decisions if row["approval"] == "proposed"),
         },
         "actions": {"by_kind": _summed(actions, "kind")},
-        # Within 1 % (+ 0.005 h) of the exact percentiles: see moderation.transparency.histogram.
+        # Within 1 % (+ 0.005 h) of the exact percentiles: see transparency.histogram.
         "time_to_decision_hours": {"median": _rounded(median), "p90": _rounded(p90)},
         "appeals": _appeals(start, end),
     }

@@ -11,8 +11,9 @@ from django.db import connection, models, transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
-from moderation.models import Case, Decision, TransparencyDay
-from moderation.transparency.figures import FIGURES, day_runs, moments_of, on_days
+from moderation.models import Case, Decision
+from transparency.figures import FIGURES, day_runs, moments_of, on_days
+from transparency.models import TransparencyDay
 
 # A row's timestamp is taken before its transaction commits, so a day is counted only once it has
 # been over long enough that no transaction can still add to it.

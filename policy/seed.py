@@ -1,22 +1,19 @@
-"""What `manage.py seed` loads: the staff roles, the default hub policy and the starter license catalogue.
+"""The default hub policy `manage.py seed` loads: its sections, the SLA table, the strike ladder and the
+notice and statement templates.
 
 Idempotent: it adds what is missing and never overwrites what admins have since edited.
 """
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from django.db import transaction
+from django.template.loader import get_template
 
-from hubmod.actors import SYSTEM
-from licenses.catalogue import CATALOGUE
-from licenses.services import catalogue_load
-from moderation.ladder import DEFAULT_LADDER, default_strike_days
-from moderation.models import NoticeTemplate, PolicySection, PolicyVersion, SlaRule, StatementTemplate, StrikeRule
-from moderation.services.notices import DEFAULT_NOTICES
-from moderation.sla import DEFAULT_SLA
+from policy.ladder import DEFAULT_LADDER, default_strike_days
+from policy.models import NoticeTemplate, PolicySection, PolicyVersion, SlaRule, StatementTemplate, StrikeRule
+from policy.notices import DEFAULT_NOTICES
+from policy.sla import DEFAULT_SLA
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_POLICY_VERSION = "2026-11"
 DEFAULT_POLICY_SECTIONS = [
     (
@@ -245,8 +242,7 @@ def seed() -> None:
             NoticeTemplate.objects.get_or_create(
                 kind=kind,
                 language=language,
-                defaults={"subject": subject, "body": (TEMPLATES / template).read_text(encoding="utf-8")},
+                defaults={"subject": subject, "body": get_template(template).template.source},
             )
     for category, text in DEFAULT_STATEMENT_TEMPLATES.items():
         StatementTemplate.objects.get_or_create(category=category, defaults={"text": text})
-    catalogue_load(actor=SYSTEM, specs=CATALOGUE)

@@ -32,8 +32,9 @@ from django.utils import timezone
 
 from hubmod.actors import SYSTEM
 from hubmod.audit import log as audit
-from moderation.models import Decision, StatementSubmission
-from moderation.transparency.statements import _decisions, puid, statements_of
+from moderation.models import Decision
+from transparency.models import StatementSubmission
+from transparency.statements import _decisions, puid, statements_of
 
 BATCH = 100
 HELD = "The database holds this puid already."

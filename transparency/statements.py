@@ -22,8 +22,8 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from moderation.models import Decision
-from moderation.transparency.figures import case_reports
-from moderation.transparency.summary import _bounds
+from transparency.figures import case_reports
+from transparency.summary import _bounds
 
 # The EU and EEA member states: the scope of a decision that applies everywhere.
 EEA = [

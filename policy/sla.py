@@ -44,7 +44,7 @@ def sla_rules_forget() -> None:
 def _sla_rules() -> dict[str, Sla]:
     global _rules, _rules_read_at
     if _rules is None or time.monotonic() - _rules_read_at > RULES_KEPT_SECONDS:
-        from moderation.models import SlaRule
+        from policy.models import SlaRule
 
         rows = SlaRule.objects.values_list("category", "priority", "hours_to_decision")
         _rules = {category: Sla(priority, timedelta(hours=hours)) for category, priority, hours in rows}

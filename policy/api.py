@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hubmod.schema import error
-from moderation.models import PolicySection, PolicyVersion
-from moderation.selectors import policy_current
+from policy.models import PolicySection, PolicyVersion
+from policy.selectors import policy_current
 
 
 class PolicySectionOutputSerializer(serializers.ModelSerializer):

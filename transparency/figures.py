@@ -17,17 +17,15 @@ from django.db.models import Case as Switch
 from django.db.models import Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncDate
 
-from moderation.models import (
-    Case,
+from moderation.models import Case, Decision, EnforcementAction
+from transparency.histogram import bucket_of, hours_to_decision
+from transparency.models import (
     DailyActionCount,
     DailyCaseCount,
     DailyDecisionCount,
     DailyHoursToDecision,
     DailyReportCount,
-    Decision,
-    EnforcementAction,
 )
-from moderation.transparency.histogram import bucket_of, hours_to_decision
 
 DayRuns = list[tuple[date, date]]  # consecutive days, first and last included
 Moments = list[tuple[datetime, datetime]]  # [since, until)

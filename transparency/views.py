@@ -15,7 +15,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from moderation.forms import form_problems
-from moderation.transparency.summary import EARLIEST, LATEST, flatten, reports_per_month, transparency_summary
+from transparency.summary import EARLIEST, LATEST, flatten, reports_per_month, transparency_summary
 
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -83,7 +83,7 @@ def transparency(request):
     automated = summary["decisions"]["automated_decision"]
     return render(
         request,
-        "moderation/transparency.html",
+        "transparency/transparency.html",
         {
             "form": form,
             "start": start,

@@ -3,7 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation.transparency.statements import statements_between
+from transparency.statements import statements_between
 
 
 class Command(BaseCommand):

@@ -16,11 +16,11 @@ from rest_framework.views import APIView
 
 from hubmod.api import MAX_ID, validated
 from hubmod.schema import error
-from moderation.transparency.statements import PAGE_SIZE, statements_page
-from moderation.transparency.summary import EARLIEST, LATEST, transparency_summary
+from transparency.statements import PAGE_SIZE, statements_page
+from transparency.summary import EARLIEST, LATEST, transparency_summary
 
 MAX_PERIOD_DAYS = 3 * 366
-CURSOR_SALT = "moderation.transparency.statements-cursor"
+CURSOR_SALT = "transparency.statements-cursor"
 BAD_CURSOR = "This cursor is not one this endpoint gave out; use the `next` URL as given, or start without a cursor."
 
 

@@ -1,0 +1,47 @@
+"""How a lower layer tells a higher one that something happened: the one mechanism (DESIGN.md).
+
+Each hook is declared here, with what it carries and when it is sent. The app that owns the event
+sends it from a service, explicitly, in the transaction of the write; the apps above register
+receivers in their AppConfig.ready(). A receiver runs in that same transaction: it writes what
+must land with the event, and dispatches its own app's tasks for anything slow
+(hubmod.tasks.dispatch_on_commit). An exception in a receiver rolls the whole write back.
+
+These are Django signals (django.dispatch): the kept mechanism for exactly this, with weak
+references off, so a receiver defined in a function stays registered. They are not model signals:
+nothing here fires on save(); every send is a line in a service that a grep finds.
+docs/decisions/lower-layers-tell-higher-ones-through-hooks.md says why one mechanism, and this one.
+"""
+
+from django.dispatch import Signal
+
+# hub.services.repository_sync, after the hub's description is stored and audited.
+# Carries: repository (hub.models.Repository), created (bool), changed (list of field names;
+# "files" and "base_models" when those lists were replaced). Receivers: review (scores the card
+# and may hold the repository, so the hub's answer says so), reports (checks new files against
+# the known-bad hash lists), moderation (a new revision may remedy a reported file).
+repository_synced = Signal()
+
+# moderation.services.cases, when a report opens a new case. Carries: case (moderation.models.Case).
+# Receivers: review (a severe case halts a staged release).
+case_opened = Signal()
+
+# moderation.services.decisions, when a case is dismissed. Carries: decision (moderation.models.Decision).
+# Receivers: reports (unfounded notices count against their reporter, DSA Art. 23).
+case_dismissed = Signal()
+
+# moderation, when a decision's counted figures change after the day it was made (a proposal
+# approved or rejected later, actions replaced on appeal). Carries: decision. Receivers:
+# transparency (that day's rollup is stale and is counted again).
+decision_changed = Signal()
+
+ALL = {
+    "repository_synced": repository_synced,
+    "case_opened": case_opened,
+    "case_dismissed": case_dismissed,
+    "decision_changed": decision_changed,
+}
+
+
+def connect(hook: Signal, receiver, *, uid: str) -> None:
+    """Register `receiver(**fields)` for `hook`; `uid` keeps a second ready() from adding it twice."""
+    hook.connect(lambda sender, signal, **fields: receiver(**fields), weak=False, dispatch_uid=uid)
