@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from hubmod.api import require_perm, validated
 from hubmod.auth import actor_for
-from licenses.catalogue import CATEGORY_KEYS
+from hubmod.categories import CATEGORY_KEYS
 from licenses.models import LICENSE_KEY_PATTERN, License, LicenseClause
 from licenses.selectors import license_get, license_history, license_list
 from licenses.services import clause_create, clause_update, license_create, license_update

@@ -1,21 +1,27 @@
-"""`manage.py generate_load_data` at scale 0.001: proportional, valid, repeatable."""
+"""`manage.py generate_load_data` at scale 0.001: proportional, valid, repeatable.
+
+The command belongs to the bench app, which tests/bench/settings.py installs and the product's
+settings (those the suite runs under) leave out, so the tests hand `call_command` the command itself.
+"""
 
 import hashlib
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
+from django.test import modify_settings
 
 from hub.models import Account, BaseModelLink, Repository
 from hub.selectors import repository_descendants
 from moderation.models import OPEN_CASE_STATES, Case, Decision, EnforcementAction
 from reports.categories import CATEGORIES
-from reports.load_data import FOUNDATION, Sizes
 from reports.models import Report
 from reports.serializers import details_validate
+from tests.bench.load_data import FOUNDATION, Sizes
+from tests.bench.management.commands.generate_load_data import Command
 
 SCALE = "0.001"
 ANCHOR = "2026-11-01"
@@ -23,7 +29,7 @@ ANCHOR = "2026-11-01"
 
 def _load(*args: str) -> str:
     out = StringIO()
-    call_command("generate_load_data", "--scale", SCALE, "--anchor", ANCHOR, *args, stdout=out)
+    call_command(Command(), "--scale", SCALE, "--anchor", ANCHOR, *args, stdout=out)
     return out.getvalue()
 
 
@@ -126,3 +132,14 @@ def test_the_same_seed_gives_the_same_data(seeded):
 
     assert digests[0] == digests[1]
     assert digests[0] != digests[2]
+
+
+def test_the_bench_settings_have_the_command_and_the_product_does_not():
+    """`manage.py generate_load_data --settings tests.bench.settings` finds it (tests/bench/run.py runs
+    it so); the product's own manage.py has no command that fills its database with synthetic rows."""
+    assert "generate_load_data" not in get_commands()
+
+    with modify_settings(INSTALLED_APPS={"append": "tests.bench.apps.BenchConfig"}):
+        assert get_commands()["generate_load_data"] == "tests.bench"
+
+    assert "generate_load_data" not in get_commands()

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.load_data import LoadDataError, Sizes, TableLoad, load_data_generate, load_data_present
+from tests.bench.load_data import LoadDataError, Sizes, TableLoad, load_data_generate, load_data_present
 
 
 def _anchor(value: str) -> datetime:

@@ -1,4 +1,5 @@
-"""A repeatable synthetic data set for the benchmarks (`manage.py generate_load_data`).
+"""A repeatable synthetic data set for the benchmarks (`manage.py generate_load_data --settings
+tests.bench.settings`: the command belongs to the bench app, which only the bench settings install).
 
 At scale 1.0: 20,000 accounts, 100,000 repositories with lineage trees (among them
 `load-base/foundation` with exactly 10,000 descendants), 250,000 cases (50,000 open: the queue),
@@ -32,15 +33,16 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 
 from hub.models import Account, BaseModelLink, Repository
-from licenses.catalogue import CATEGORY_KEYS
-from licenses.models import License, LicenseClause
-from moderation.models import Case, Decision, EnforcementAction, PolicySection, SlaRule
+from hubmod.categories import CATEGORY_KEYS
 from hubmod.staff.roles import MODERATOR
-from moderation.selectors import policy_current
-from moderation.sla import TRUSTED_FLAGGER_PRIORITY_BOOST
-from moderation.transparency.rollups import transparency_rollup_all
+from licenses.models import License, LicenseClause
+from moderation.models import Case, Decision, EnforcementAction
+from policy.models import PolicySection, SlaRule
+from policy.selectors import policy_current
+from policy.sla import TRUSTED_FLAGGER_PRIORITY_BOOST
 from reports.models import Report, Reporter
 from reports.services import Origin, ReporterIdentity, reporter_key
+from transparency.rollups import transparency_rollup_all
 
 MARKER_PREFIX = "load-"
 FOUNDATION_OWNER = "load-base"
@@ -162,7 +164,7 @@ class _TableWriter:
         """The embedded fallback: values prepared per field (JSON columns already hold JSON text)."""
         placeholders = ", ".join(["%s"] * len(self.columns))
         columns = ", ".join(connection.ops.quote_name(column) for column in self.columns)
-        sql = f"INSERT INTO {connection.ops.quote_name(self.table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        sql = f"INSERT INTO {connection.ops.quote_name(self.table)} ({columns}) VALUES ({placeholders})"
         preps = [
             (lambda value: value)
             if isinstance(field, models.JSONField)
