@@ -17,6 +17,7 @@ from hub.client import HubClient, delivery_record
 from hub.models import HubEvent, Repository
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
+from hubmod.errors import NotFound
 from hubmod.tasks import dispatch_now, dispatch_on_commit
 
 
@@ -50,7 +51,9 @@ def hub_event_deliver(*, event_id: int, client: HubClient | None = None) -> floa
 
 @transaction.atomic
 def hub_event_retry(*, event_id: int, actor: Actor) -> HubEvent:
-    event = HubEvent.objects.select_for_update().get(pk=event_id)
+    event = HubEvent.objects.select_for_update().filter(pk=event_id).first()
+    if event is None:
+        raise NotFound("No hub event has this id.")
     audit.transition(event, "retry", actor=actor, at=timezone.now())
     dispatch_on_commit("hub.hub_event_deliver", event.pk)
     return event

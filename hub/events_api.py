@@ -1,6 +1,5 @@
 """Staff API over the hub-event outbox: which review and release events failed, and retrying them."""
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -44,7 +43,5 @@ class HubEventRetryApi(APIView):
 
     @extend_schema(request=None, responses={200: HubEventOutputSerializer, **error(409)})
     def post(self, request, event_id: int):
-        if not HubEvent.objects.filter(pk=event_id).exists():
-            raise Http404
         event = hub_event_retry(event_id=event_id, actor=actor_for(request))
         return Response(HubEventOutputSerializer(event).data)

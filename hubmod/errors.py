@@ -37,6 +37,14 @@ class IllegalTransition(Conflict):
         super().__init__(f"Cannot {transition} this {label} while it is {state}.", state=state)
 
 
+class NotFound(ApplicationError):
+    """What the request's path names does not exist; answered 404 with a message that says which.
+
+    A service raises it where it looks the row up, so no door checks existence before calling."""
+
+    status_code = 404
+
+
 class Forbidden(ApplicationError):
     status_code = 403
 

@@ -115,10 +115,11 @@ class ClauseUpdateApi(APIView):
 
     @extend_schema(request=ClauseFieldsSerializer, responses=ClauseOutputSerializer)
     def patch(self, request, key: str, clause_id: int):
-        if not LicenseClause.objects.filter(pk=clause_id, license__key=key).exists():
-            raise Http404
         clause = clause_update(
-            actor=actor_for(request), clause_id=clause_id, **validated(ClauseFieldsSerializer, request.data)
+            actor=actor_for(request),
+            license_key=key,
+            clause_id=clause_id,
+            **validated(ClauseFieldsSerializer, request.data),
         )
         return Response(ClauseOutputSerializer(clause).data)
 

@@ -7,7 +7,7 @@ from simple_history.utils import bulk_create_with_history
 
 from hubmod.actors import Actor
 from hubmod.audit import log as audit
-from hubmod.errors import ApplicationError
+from hubmod.errors import ApplicationError, NotFound
 from licenses.models import License, LicenseClause
 
 LICENSE_FIELDS = ("spdx_id", "name", "url", "version", "actionable", "rationale", "contact")
@@ -63,8 +63,10 @@ def clause_create(*, actor: Actor, license_id: int, **fields) -> LicenseClause:
 
 
 @transaction.atomic
-def clause_update(*, actor: Actor, clause_id: int, **fields) -> LicenseClause:
-    clause = LicenseClause.objects.select_for_update().get(pk=clause_id)
+def clause_update(*, actor: Actor, license_key: str, clause_id: int, **fields) -> LicenseClause:
+    clause = LicenseClause.objects.select_for_update().filter(pk=clause_id, license__key=license_key).first()
+    if clause is None:
+        raise NotFound(f"The license {license_key!r} has no clause with this id.")
     changed = _apply(clause, fields, CLAUSE_FIELDS)
     if changed:
         _save(clause, actor=actor, changed=changed, created=False)

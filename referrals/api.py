@@ -15,7 +15,6 @@ from hubmod.api import id_field, require_perm, validated
 from hubmod.auth import actor_for
 from hubmod.schema import error
 from moderation.api.serializers import CaseOutputSerializer
-from moderation.models import Case
 from moderation.restriction import RESTRICTED_PERM
 from referrals.models import PreservationHold, Referral
 from referrals.selectors import hold_list, legal_queue, referral_get, referral_list
@@ -105,8 +104,6 @@ class ReferralsApi(APIView):
     @extend_schema(operation_id="referrals_create", request=InputSerializer, responses={201: ReferralOutputSerializer})
     def post(self, request):
         data = validated(self.InputSerializer, request.data)
-        if not Case.objects.filter(pk=data["case"]).exists():
-            raise serializers.ValidationError({"case": ["No case has this id."]})
         referral = referral_create(
             actor=actor_for(request),
             case_id=data.pop("case"),
@@ -150,8 +147,6 @@ class ReferralPacketApi(APIView):
         },
     )
     def get(self, request, referral_id: int):
-        if not Referral.objects.filter(pk=referral_id).exists():
-            raise Http404
         include_contact = request.query_params.get("include_reporter_contact", "").lower() in ("1", "true", "yes")
         # Evidence may be large: the packet is spooled to a temporary file, not built in memory.
         out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
@@ -196,8 +191,6 @@ class HoldsApi(APIView):
     )
     def post(self, request):
         data = validated(self.InputSerializer, request.data)
-        if not Case.objects.filter(pk=data["case"]).exists():
-            raise serializers.ValidationError({"case": ["No case has this id."]})
         hold = hold_place(actor=actor_for(request), case_id=data["case"], reason=data["reason"])
         return Response(HoldOutputSerializer(hold).data, status=status.HTTP_201_CREATED)
 
@@ -213,7 +206,5 @@ class HoldReleaseApi(APIView):
     )
     def post(self, request, hold_id: int):
         data = validated(self.InputSerializer, request.data)
-        if not PreservationHold.objects.filter(pk=hold_id).exists():
-            raise Http404
         hold = hold_release(actor=actor_for(request), hold_id=hold_id, reason=data["reason"])
         return Response(HoldOutputSerializer(hold).data)

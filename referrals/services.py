@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from hubmod.actors import Actor
 from hubmod.audit import log as audit
-from hubmod.errors import ApplicationError, Forbidden
+from hubmod.errors import ApplicationError, Forbidden, NotFound
 from moderation.models import Case
 from moderation.restriction import RESTRICTED_PERM, case_is_restricted
 from moderation.services.cases import locked_case
@@ -51,7 +51,7 @@ def referral_create(
 ) -> Referral:
     """Record a referral of a restricted case, snapshot what is preserved, and hold its evidence."""
     _require(actor, "referrals.add_referral", "refer cases to authorities")
-    case = locked_case(case_id)
+    case = locked_case(case_id, field="case")
     if not case_is_restricted(case):
         raise ApplicationError(
             "This case is not with legal.",
@@ -107,7 +107,7 @@ def hold_place(*, actor: Actor, case_id: int, reason: str) -> PreservationHold:
     _require(actor, "referrals.add_preservationhold", "place preservation holds")
     if not reason.strip():
         raise ApplicationError("Say why.", field_errors={"reason": ["Say why the evidence must be preserved."]})
-    case = locked_case(case_id)
+    case = locked_case(case_id, field="case")
     return _hold_place(case=case, actor=actor, reason=reason.strip())
 
 
@@ -118,7 +118,7 @@ def hold_release(*, actor: Actor, hold_id: int, reason: str) -> PreservationHold
         raise ApplicationError("Say why.", field_errors={"reason": ["Say why the evidence need not be kept."]})
     hold = PreservationHold.objects.select_for_update().filter(pk=hold_id).first()
     if hold is None:
-        raise ApplicationError("No such hold.", field_errors={"hold": ["No preservation hold has this id."]})
+        raise NotFound("No preservation hold has this id.")
     audit.transition(
         hold,
         "release",
@@ -143,7 +143,7 @@ def referral_packet_export(
     _require(actor, RESTRICTED_PERM, "read a referral's evidence")
     referral = Referral.objects.select_related("case", "created_by").filter(pk=referral_id).first()
     if referral is None:
-        raise ApplicationError("No such referral.", field_errors={"referral": ["No referral has this id."]})
+        raise NotFound("No referral has this id.")
     info = packet_write(referral=referral, out=out, actor=actor, include_reporter_contact=include_reporter_contact)
     audit.record(
         actor=actor,

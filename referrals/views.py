@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from hubmod.actors import Actor
 from hubmod.errors import ApplicationError, Forbidden
 from moderation.forms import form_problems
-from moderation.models import Case
 from moderation.restriction import RESTRICTED_PERM, case_is_restricted
 from moderation.selectors import case_get
 from referrals.forms import HoldForm, HoldReleaseForm, ReferralForm
@@ -100,8 +99,6 @@ def referral_packet(request, referral_id: int):
 @permission_required("referrals.add_preservationhold", raise_exception=True)
 @require_POST
 def hold_new(request, case_id: int):
-    if not Case.objects.filter(pk=case_id).exists():
-        raise Http404("No such case.")
     form = HoldForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"No hold was placed. {form_problems(form)}")

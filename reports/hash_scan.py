@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hub.models import Repository, RepositoryFile
 from hubmod.actors import SYSTEM
+from hubmod.categories import ReportCategory
 from moderation.services.automation import case_decide_automated
 from reports.models import HashList, KnownHash, Report
 from reports.services import Origin, ReporterIdentity, Subject, report_file
@@ -12,11 +13,11 @@ from reports.services import Origin, ReporterIdentity, Subject, report_file
 
 def _automated_details(hash_list: HashList, path: str, sha256: str) -> dict:
     what = f"The file matches the hash list '{hash_list.name}': {hash_list.note}"
-    if hash_list.category == HashList.Category.MALICIOUS_CODE:
+    if hash_list.category == ReportCategory.MALICIOUS_CODE:
         return {"location": path, "behaviour": what, "sha256": sha256}
-    if hash_list.category == HashList.Category.CHILD_SAFETY:
+    if hash_list.category == ReportCategory.CHILD_SAFETY:
         return {"location": path, "explanation": what}
-    if hash_list.category == HashList.Category.PRIVATE_INFORMATION:
+    if hash_list.category == ReportCategory.PRIVATE_INFORMATION:
         return {"information_kind": "other", "location": path, "explanation": what}
     return {"explanation": f"{path}: {what}"}
 

@@ -180,8 +180,6 @@ class AppealDecideApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: AppealOutputSerializer, **error(409)})
     def post(self, request, appeal_id: int):
         data = validated(self.InputSerializer, request.data)
-        if not Appeal.objects.filter(pk=appeal_id).exists():
-            raise Http404
         appeal = appeal_decide(
             appeal_id=appeal_id,
             actor=actor_for(request),

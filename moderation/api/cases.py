@@ -82,18 +82,12 @@ def case_response(case_id: int) -> Response:
     return Response(CaseOutputSerializer(case_get(case_id=case_id)).data)
 
 
-def _existing(case_id: int) -> int:
-    if not Case.objects.filter(pk=case_id).exists():
-        raise Http404
-    return case_id
-
-
 class CaseClaimApi(APIView):
     permission_classes = [require_perm("moderation.claim_case")]
 
     @extend_schema(request=None, responses={200: CaseOutputSerializer, **error(409)})
     def post(self, request, case_id: int):
-        case_claim(case_id=_existing(case_id), actor=actor_for(request))
+        case_claim(case_id=case_id, actor=actor_for(request))
         return case_response(case_id)
 
 
@@ -102,7 +96,7 @@ class CaseReleaseApi(APIView):
 
     @extend_schema(request=None, responses={200: CaseOutputSerializer, **error(409)})
     def post(self, request, case_id: int):
-        case_release(case_id=_existing(case_id), actor=actor_for(request))
+        case_release(case_id=case_id, actor=actor_for(request))
         return case_response(case_id)
 
 
@@ -120,7 +114,7 @@ class CaseReassignApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: CaseOutputSerializer, **error(409)})
     def post(self, request, case_id: int):
         data = validated(self.InputSerializer, request.data)
-        case_reassign(case_id=_existing(case_id), actor=actor_for(request), to=data["assignee"])
+        case_reassign(case_id=case_id, actor=actor_for(request), to=data["assignee"])
         return case_response(case_id)
 
 
@@ -134,7 +128,7 @@ class CaseEscalateApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: CaseOutputSerializer, **error(409)})
     def post(self, request, case_id: int):
         data = validated(self.InputSerializer, request.data)
-        case_escalate(case_id=_existing(case_id), actor=actor_for(request), reason=data["reason"], to=data["to"])
+        case_escalate(case_id=case_id, actor=actor_for(request), reason=data["reason"], to=data["to"])
         return case_response(case_id)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -15,7 +14,7 @@ from hubmod.auth import actor_for
 from hubmod.schema import error
 from moderation.api.cases import case_response
 from moderation.api.serializers import CaseOutputSerializer, DecisionOutputSerializer
-from moderation.models import Case, Decision, EnforcementAction
+from moderation.models import Decision, EnforcementAction
 from moderation.selectors import case_get
 from moderation.services.automation import automation_resume
 from moderation.services.decisions import (
@@ -26,12 +25,6 @@ from moderation.services.decisions import (
     decision_reject,
     repository_decommission,
 )
-
-
-def _existing_case(case_id: int) -> int:
-    if not Case.objects.filter(pk=case_id).exists():
-        raise Http404
-    return case_id
 
 
 def _decision_body(decision_id: int) -> dict:
@@ -56,7 +49,7 @@ class CaseDismissApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: CaseOutputSerializer, **error(409)})
     def post(self, request, case_id: int):
         data = validated(self.InputSerializer, request.data)
-        case_dismiss(case_id=_existing_case(case_id), actor=actor_for(request), **data)
+        case_dismiss(case_id=case_id, actor=actor_for(request), **data)
         return case_response(case_id)
 
 
@@ -106,7 +99,7 @@ class CaseDecideApi(APIView):
     def post(self, request, case_id: int):
         data = validated(self.InputSerializer, request.data)
         decision = case_decide(
-            case_id=_existing_case(case_id),
+            case_id=case_id,
             actor=actor_for(request),
             actions=data["actions"],
             ground=Ground(**data["ground"]),
@@ -121,12 +114,6 @@ class CaseDecideApi(APIView):
         )
 
 
-def _existing_decision(decision_id: int) -> int:
-    if not Decision.objects.filter(pk=decision_id).exists():
-        raise Http404
-    return decision_id
-
-
 class DecisionApproveApi(APIView):
     """Four-eyes: a second moderator, never the decider, lets a proposed decision take effect."""
 
@@ -134,7 +121,7 @@ class DecisionApproveApi(APIView):
 
     @extend_schema(request=None, responses={200: DecisionOutputSerializer, **error(409)})
     def post(self, request, decision_id: int):
-        decision_approve(decision_id=_existing_decision(decision_id), actor=actor_for(request))
+        decision_approve(decision_id=decision_id, actor=actor_for(request))
         return Response(_decision_body(decision_id))
 
 
@@ -147,7 +134,7 @@ class DecisionRejectApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: DecisionOutputSerializer, **error(409)})
     def post(self, request, decision_id: int):
         data = validated(self.InputSerializer, request.data)
-        decision_reject(decision_id=_existing_decision(decision_id), actor=actor_for(request), reason=data["reason"])
+        decision_reject(decision_id=decision_id, actor=actor_for(request), reason=data["reason"])
         return Response(_decision_body(decision_id))
 
 

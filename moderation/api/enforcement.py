@@ -1,6 +1,5 @@
 """Enforcement actions: what is failed, and retrying it by hand."""
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -34,7 +33,5 @@ class EnforcementActionRetryApi(APIView):
 
     @extend_schema(request=None, responses={200: ActionOutputSerializer, **error(409)})
     def post(self, request, action_id: int):
-        if not EnforcementAction.objects.filter(pk=action_id).exists():
-            raise Http404
         action = enforcement_retry(action_id=action_id, actor=actor_for(request))
         return Response(ActionOutputSerializer(action).data)

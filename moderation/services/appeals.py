@@ -15,7 +15,7 @@ from hubmod import hooks
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.business_days import add_business_days
-from hubmod.errors import ApplicationError, Conflict
+from hubmod.errors import ApplicationError, Conflict, NotFound
 from hubmod.tasks import dispatch_on_commit
 from moderation.models import Appeal, Case, Decision, EnforcementAction, Strike
 from moderation.services.enforcement import enforcement_revert_decision, enforcement_wake_on_commit
@@ -122,7 +122,7 @@ def appeal_submit(
 def _locked_appeal(appeal_id: int) -> Appeal:
     appeal = Appeal.objects.select_for_update().select_related("decision").filter(pk=appeal_id).first()
     if appeal is None:
-        raise ApplicationError("No such appeal.", field_errors={"appeal": ["No appeal has this id."]})
+        raise NotFound("No appeal has this id.")
     return appeal
 
 

@@ -12,7 +12,7 @@ from hub.models import Account, Repository
 from hubmod import hooks
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
-from hubmod.errors import ApplicationError, Conflict, Forbidden
+from hubmod.errors import ApplicationError, Conflict, Forbidden, NotFound
 from hubmod.sql import columns, planned_once, rows_as, split_row
 from moderation.models import OPEN_CASE_STATES, Case
 from moderation.restriction import (
@@ -176,10 +176,13 @@ def case_mark_surge(*, case_id: int, actor: Actor, distinct_reporters: int, wind
     return bool(flagged)
 
 
-def locked_case(case_id: int) -> Case:
+def locked_case(case_id: int, *, field: str | None = None) -> Case:
+    """The case, locked; not found is a 404, or, when the id came in the body's `field`, a 400 on it."""
     case = Case.objects.select_for_update().filter(pk=case_id).first()
     if case is None:
-        raise ApplicationError("No such case.", field_errors={"case": ["No case has this id."]})
+        if field is not None:
+            raise ApplicationError("No such case.", field_errors={field: ["No case has this id."]})
+        raise NotFound("No case has this id.")
     return case
 
 
@@ -277,7 +280,7 @@ def cases_bulk(*, actor: Actor, case_ids: list[int], action: str, **params) -> l
         try:
             if action == "dismiss":
                 with transaction.atomic():
-                    case = Case.objects.select_for_update().get(pk=case_id)
+                    case = locked_case(case_id)
                     if case.state in (Case.State.OPEN, Case.State.REOPENED, Case.State.ESCALATED):
                         case_claim(case_id=case_id, actor=actor)
                     case_dismiss(case_id=case_id, actor=actor, reason=params["reason"], statement=params["statement"])
@@ -289,9 +292,8 @@ def cases_bulk(*, actor: Actor, case_ids: list[int], action: str, **params) -> l
                     if case.state != Case.State.IN_REVIEW:
                         case_claim(case_id=case_id, actor=actor)
                     case_reassign(case_id=case_id, actor=actor, to=params["assignee"])
-        except (ApplicationError, Case.DoesNotExist) as exc:
-            message = exc.message if isinstance(exc, ApplicationError) else "No case has this id."
-            outcomes.append(BulkOutcome(case_id, False, error=message))
+        except ApplicationError as exc:
+            outcomes.append(BulkOutcome(case_id, False, error=exc.message))
             continue
         outcomes.append(BulkOutcome(case_id, True, Case.objects.values_list("state", flat=True).get(pk=case_id)))
     return outcomes

@@ -14,7 +14,7 @@ from hubmod import hooks
 from hubmod.actors import Actor
 from hubmod.audit import log as audit
 from hubmod.business_days import add_business_days
-from hubmod.errors import ApplicationError, Conflict
+from hubmod.errors import ApplicationError, Conflict, NotFound
 from hubmod.tasks import dispatch_on_commit
 from licenses.selectors import actionable_clause_get
 from moderation.models import OPEN_CASE_STATES, Case, Decision, EnforcementAction, Strike
@@ -260,7 +260,7 @@ def _take_effect(decision: Decision, *, strike_days: int) -> None:
 def _locked_proposal(decision_id: int) -> tuple[Decision, Case]:
     decision = Decision.objects.select_for_update().select_related("case").filter(pk=decision_id).first()
     if decision is None:
-        raise ApplicationError("No such decision.", field_errors={"decision": ["No decision has this id."]})
+        raise NotFound("No decision has this id.")
     return decision, locked_case(decision.case_id)
 
 

@@ -21,6 +21,7 @@ from hub.models import Account, Repository, RepositoryFile
 from hub.services import subject_apply_effect
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
+from hubmod.errors import NotFound
 from hubmod.sql import planned_once, read_as_orm
 from hubmod.tasks import dispatch_now, dispatch_on_commit
 from moderation.models import Case, Decision, EnforcementAction, Strike
@@ -309,7 +310,9 @@ def _wake_reset() -> None:
 
 @transaction.atomic
 def enforcement_retry(*, action_id: int, actor: Actor) -> EnforcementAction:
-    action = EnforcementAction.objects.select_for_update().get(pk=action_id)
+    action = EnforcementAction.objects.select_for_update().filter(pk=action_id).first()
+    if action is None:
+        raise NotFound("No enforcement action has this id.")
     audit.transition(action, "retry", actor=actor, at=timezone.now())
     enforcement_wake_on_commit()
     return action
