@@ -289,7 +289,22 @@ def verify_chain(
 
 
 def trail(target: models.Model) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).order_by("seq")
+    return AuditEvent.objects.filter(target_type__in=target_types(type(target)), target_id=str(target.pk)).order_by(
+        "seq"
+    )
+
+
+def target_types(model: type[models.Model]) -> list[str]:
+    """The labels the log has filed a model's events under: its own, and the one it had before it
+    moved to another app. A moved model keeps its table (docs/decisions), whose name still says the
+    old app, and the log is never rewritten, so its earlier events keep the old label."""
+    meta = model._meta
+    labels = [meta.label_lower]
+    if meta.db_table != f"{meta.app_label}_{meta.model_name}":
+        old_app, _, old_model = meta.db_table.partition("_")
+        if old_model == meta.model_name:
+            labels.append(f"{old_app}.{old_model}")
+    return labels
 
 
 def _field_values(instance: models.Model) -> dict[str, Any]:
