@@ -15,7 +15,6 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from hubmod.actors import Actor
-from hubmod.audit.log import trail
 from hubmod.errors import ApplicationError
 from moderation.forms import (
     MAX_ID,
@@ -30,15 +29,16 @@ from moderation.forms import (
     form_problems,
     ground_from_choice,
 )
-from moderation.models import Appeal, Case, Decision, EnforcementAction
-from moderation.restriction import may_read_evidence
+from moderation.models import Case, Decision, EnforcementAction
 from moderation.selectors import (
     APPEAL_CURSOR_PATTERN,
-    REVERSED_AT,
     QueueFilters,
+    appeal_get,
     appeal_queue_page,
-    case_context,
+    case_decisions_with_reversals,
+    case_detail,
     case_get,
+    case_proposal,
     case_queue_page,
     enforcement_actions,
     queue_counts,
@@ -47,7 +47,6 @@ from moderation.services.appeals import OPEN_APPEAL_STATES, appeal_decide
 from moderation.services.cases import case_claim, case_escalate, case_reassign, case_release, cases_bulk
 from moderation.services.decisions import case_decide, case_dismiss, decision_approve, decision_reject
 from moderation.services.enforcement import enforcement_retry
-from moderation.strikes import recommend
 
 staff_only = permission_required("moderation.view_case", raise_exception=False)
 
@@ -98,23 +97,26 @@ def bulk(request):
     return redirect("console-queue")
 
 
-def _case_page(request, case: Case, *, decide_form=None, dismiss_form=None, status=200):
+def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, status=200):
+    detail = case_detail(case_id=case_id, user=request.user)
+    if detail is None:
+        raise Http404("No such case.")
+    case, pending = detail.case, detail.proposal
     actor = Actor.staff(request.user)
-    pending = case.decisions.filter(approval=Decision.Approval.PROPOSED).first()
-    context = case_context(case)
     return render(
         request,
         "moderation/case.html",
         {
             "case": case,
-            "reports": case.reports.select_related("reporter").prefetch_related("evidence").order_by("id"),
-            "trail": trail(case),
-            "decisions": case.decisions.select_related("decided_by").annotate(reversed_at=REVERSED_AT),
-            "context": context,
-            "recommendations": [(intent, recommend(case, intent=intent)) for intent in Decision.Intent.values],
+            "reports": detail.reports,
+            "trail": detail.trail,
+            "decisions": case_decisions_with_reversals(case),
+            "context": detail.context,
+            "recommendations": list(detail.recommendations.items()),
             "pending": pending,
             "can_approve": pending is not None and pending.decided_by_id != request.user.pk,
-            "decide_form": decide_form or DecideForm(case=case, initial={"statement": context.statement_template}),
+            "decide_form": decide_form
+            or DecideForm(case=case, initial={"statement": detail.context.statement_template}),
             "dismiss_form": dismiss_form or DismissForm(),
             "escalate_form": EscalateForm(),
             "reassign_form": ReassignForm(),
@@ -123,7 +125,7 @@ def _case_page(request, case: Case, *, decide_form=None, dismiss_form=None, stat
             "decide_open": case.state == Case.State.IN_REVIEW
             and case.assignee_id == request.user.pk
             and actor.has_perm("moderation.decide_case"),
-            "evidence_readable": may_read_evidence(request.user, case),
+            "evidence_readable": detail.evidence_readable,
         },
         status=status,
     )
@@ -131,10 +133,7 @@ def _case_page(request, case: Case, *, decide_form=None, dismiss_form=None, stat
 
 @staff_only
 def case_page(request, case_id: int):
-    case = case_get(case_id=case_id)
-    if case is None:
-        raise Http404("No such case.")
-    return _case_page(request, case)
+    return _case_page(request, case_id)
 
 
 def _back(case_id: int):
@@ -164,7 +163,7 @@ def case_move(request, case_id: int, move: str):
                 raise ApplicationError(f"Not reassigned. {form_problems(form)}")
             case_reassign(case_id=case_id, actor=actor, to=form.cleaned_data["assignee"])
         elif move in ("approve", "reject"):
-            decision = Decision.objects.filter(case_id=case_id, approval=Decision.Approval.PROPOSED).first()
+            decision = case_proposal(case_id=case_id)
             if decision is None:
                 raise ApplicationError("Nothing is waiting for approval on this case.")
             if move == "approve":
@@ -208,15 +207,12 @@ def case_decide_view(request, case_id: int):
             waiting = decision.approval == Decision.Approval.PROPOSED
             messages.success(request, "Sent for a second approval." if waiting else "Decided.")
             return _back(case_id)
-    return _case_page(request, case_get(case_id=case_id), decide_form=form, status=400)
+    return _case_page(request, case_id, decide_form=form, status=400)
 
 
 @staff_only
 @require_POST
 def case_dismiss_view(request, case_id: int):
-    case = case_get(case_id=case_id)
-    if case is None:
-        raise Http404("No such case.")
     form = DismissForm(request.POST)
     if form.is_valid():
         try:
@@ -226,7 +222,7 @@ def case_dismiss_view(request, case_id: int):
         else:
             messages.success(request, "Dismissed.")
             return _back(case_id)
-    return _case_page(request, case_get(case_id=case_id), dismiss_form=form, status=400)
+    return _case_page(request, case_id, dismiss_form=form, status=400)
 
 
 def _form_errors(form, exc: ApplicationError) -> None:
@@ -250,8 +246,8 @@ def enforcement(request):
 def enforcement_retry_view(request, action_id: int):
     try:
         enforcement_retry(action_id=action_id, actor=Actor.staff(request.user))
-    except (ApplicationError, EnforcementAction.DoesNotExist) as exc:
-        messages.error(request, getattr(exc, "message", "No such action."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, f"Action {action_id} is being sent to the hub again.")
     return redirect("console-enforcement")
@@ -278,7 +274,7 @@ def appeals(request):
 
 @reviewers_only
 def appeal_page(request, appeal_id: int):
-    appeal = Appeal.objects.select_related("decision__case", "decision__decided_by").filter(pk=appeal_id).first()
+    appeal = appeal_get(appeal_id=appeal_id)
     if appeal is None:
         raise Http404("No such appeal.")
     form = AppealDecideForm(request.POST if request.method == "POST" else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.core import signing
 from django.db.models import BooleanField, Count, F, OuterRef, Q, QuerySet, Subquery
@@ -12,8 +13,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hub.selectors import Relative, repository_ancestors, repository_descendants
+from hubmod.audit.log import trail
+from hubmod.audit.models import AuditEvent
 from moderation.models import OPEN_CASE_STATES, Appeal, Case, Decision, EnforcementAction, Strike
-from moderation.restriction import may_work_restricted, restricted_cases_q
+from moderation.restriction import may_read_evidence, may_work_restricted, restricted_cases_q
+from moderation.strikes import Recommendation, recommend
 from policy.models import StatementTemplate
 
 NOTICE_SALT = "hubmod.notice"
@@ -241,6 +245,51 @@ def case_context(case: Case) -> CaseContext:
         )[:20],
         statement_template=template.text if template else "",
     )
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """Everything a moderator deciding a case sees, the same through the API and the console."""
+
+    case: Case
+    reports: list[Any]  # reports.Report rows (intake sits above moderation), with reporter and evidence
+    context: CaseContext
+    recommendations: dict[str, Recommendation]  # per intent
+    trail: list[AuditEvent]
+    proposal: Decision | None  # a decision waiting for its second pair of eyes
+    evidence_readable: bool  # a restricted case's evidence is legal's alone
+
+
+def case_detail(*, case_id: int, user: Any) -> CaseDetail | None:
+    case = case_get(case_id=case_id)
+    if case is None:
+        return None
+    return CaseDetail(
+        case=case,
+        reports=list(case.reports.select_related("reporter").prefetch_related("evidence").order_by("id")),
+        context=case_context(case),
+        recommendations={intent: recommend(case, intent=intent) for intent in Decision.Intent.values},
+        trail=list(trail(case)),
+        proposal=next((d for d in case.decisions.all() if d.approval == Decision.Approval.PROPOSED), None),
+        evidence_readable=may_read_evidence(user, case),
+    )
+
+
+def case_decisions_with_reversals(case: Case) -> QuerySet[Decision]:
+    """A case's decisions, each with when an appeal reversed it (reversed_at), for the console."""
+    return case.decisions.select_related("decided_by").annotate(reversed_at=REVERSED_AT)
+
+
+def case_proposal(*, case_id: int) -> Decision | None:
+    return Decision.objects.filter(case_id=case_id, approval=Decision.Approval.PROPOSED).first()
+
+
+def appeal_get(*, appeal_id: int) -> Appeal | None:
+    return Appeal.objects.select_related("decision__case", "decision__decided_by").filter(pk=appeal_id).first()
+
+
+def decision_get(*, decision_id: int) -> Decision:
+    return Decision.objects.select_related("decided_by", "approved_by", "policy_section").get(pk=decision_id)
 
 
 def enforcement_actions(*, state: str | None = None) -> QuerySet[EnforcementAction]:

@@ -14,7 +14,7 @@ from hubmod.auth import actor_for
 from hubmod.schema import error
 from moderation.api.serializers import CaseDetailOutputSerializer, CaseOutputSerializer, queue_line
 from moderation.models import Case, Decision
-from moderation.selectors import CURSOR_PATTERN, QueueFilters, case_get, case_queue_page, queue_counts
+from moderation.selectors import CURSOR_PATTERN, QueueFilters, case_detail, case_get, case_queue_page, queue_counts
 from moderation.services.cases import BULK_ACTIONS, case_claim, case_escalate, case_reassign, case_release, cases_bulk
 
 
@@ -72,10 +72,10 @@ class CaseDetailApi(APIView):
 
     @extend_schema(responses=CaseDetailOutputSerializer)
     def get(self, request, case_id: int):
-        case = case_get(case_id=case_id)
-        if case is None:
+        detail = case_detail(case_id=case_id, user=request.user)
+        if detail is None:
             raise Http404
-        return Response(CaseDetailOutputSerializer(case, context={"request": request}).data)
+        return Response(CaseDetailOutputSerializer(detail.case, context={"request": request, "detail": detail}).data)
 
 
 def case_response(case_id: int) -> Response:

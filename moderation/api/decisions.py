@@ -15,7 +15,7 @@ from hubmod.schema import error
 from moderation.api.cases import case_response
 from moderation.api.serializers import CaseOutputSerializer, DecisionOutputSerializer
 from moderation.models import Decision, EnforcementAction
-from moderation.selectors import case_get
+from moderation.selectors import case_get, decision_get
 from moderation.services.automation import automation_resume
 from moderation.services.decisions import (
     Ground,
@@ -28,8 +28,7 @@ from moderation.services.decisions import (
 
 
 def _decision_body(decision_id: int) -> dict:
-    decision = Decision.objects.select_related("decided_by", "approved_by", "policy_section").get(pk=decision_id)
-    return DecisionOutputSerializer(decision).data
+    return DecisionOutputSerializer(decision_get(decision_id=decision_id)).data
 
 
 class CaseDismissApi(APIView):

@@ -9,11 +9,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from hubmod.audit.log import trail
 from moderation.models import Appeal, Case, Decision, EnforcementAction
-from moderation.restriction import may_read_evidence
-from moderation.selectors import QueueRow, case_context
-from moderation.strikes import recommend
+from moderation.selectors import CaseDetail, QueueRow
 
 
 @extend_schema_field(
@@ -129,6 +126,8 @@ class DecisionOutputSerializer(serializers.ModelSerializer):
 class CaseDetailOutputSerializer(CaseOutputSerializer):
     """Everything a decision needs on one page. Staff only: reporters' identities are in it."""
 
+    # Shapes moderation.selectors.case_detail, passed as the context's `detail`; it reads nothing itself.
+
     reports = serializers.SerializerMethodField()
     decisions = DecisionOutputSerializer(many=True)
     context = serializers.SerializerMethodField()
@@ -138,10 +137,13 @@ class CaseDetailOutputSerializer(CaseOutputSerializer):
     class Meta(CaseOutputSerializer.Meta):
         fields = [*CaseOutputSerializer.Meta.fields, "reports", "decisions", "context", "recommendation", "audit_trail"]
 
+    @property
+    def detail(self) -> CaseDetail:
+        return self.context["detail"]
+
     def get_reports(self, case) -> list[dict]:
         # A restricted case's evidence is legal's alone: others see that it exists, not where to fetch it.
-        request = self.context.get("request")
-        readable = may_read_evidence(getattr(request, "user", None), case)
+        readable = self.detail.evidence_readable
         return [
             {
                 "id": r.id,
@@ -171,11 +173,11 @@ class CaseDetailOutputSerializer(CaseOutputSerializer):
                 ],
                 "created_at": r.created_at,
             }
-            for r in case.reports.select_related("reporter").prefetch_related("evidence").order_by("id")
+            for r in self.detail.reports
         ]
 
     def get_context(self, case) -> dict:
-        context = case_context(case)
+        context = self.detail.context
         uploader = case.uploader
         return {
             "uploader": {"handle": uploader.handle, "standing": uploader.standing},
@@ -199,10 +201,10 @@ class CaseDetailOutputSerializer(CaseOutputSerializer):
         }
 
     def get_recommendation(self, case) -> dict:
-        return {intent: recommend(case, intent=intent).actions for intent in Decision.Intent.values}
+        return {intent: recommendation.actions for intent, recommendation in self.detail.recommendations.items()}
 
     def get_audit_trail(self, case) -> list[dict]:
-        return [{"at": e.created_at, "actor": e.actor_label, "verb": e.verb, "data": e.data} for e in trail(case)]
+        return [{"at": e.created_at, "actor": e.actor_label, "verb": e.verb, "data": e.data} for e in self.detail.trail]
 
 
 class AppealOutputSerializer(serializers.ModelSerializer):
