@@ -2,12 +2,13 @@
 enforcement only when the hub acknowledges it."""
 
 import uuid
+from typing import ClassVar
 
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 from hubmod.db import TimestampedModel
 from hubmod.keys import PrefixedKeyGenerator
@@ -178,14 +179,14 @@ class BaseModelLink(models.Model):
         return f"{self.repository} {self.relation} of {self.base_full_name}"
 
 
-class HubKeyManager(BaseAPIKeyManager):
+class HubKeyManager(APIKeyManager):
     key_generator = PrefixedKeyGenerator("hk")
 
 
 class HubKey(AbstractAPIKey):
     """A hub's integration key; only its hash is stored."""
 
-    objects = HubKeyManager()
+    objects: ClassVar[HubKeyManager] = HubKeyManager()
 
     class Meta(AbstractAPIKey.Meta):
         verbose_name = "hub integration key"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
+    from django.db.models import Model
+
+M = TypeVar("M", bound="Model")
 
 ActorKind = Literal["staff", "hub", "system", "uploader", "reporter"]
 
@@ -15,10 +19,10 @@ ActorKind = Literal["staff", "hub", "system", "uploader", "reporter"]
 class Actor:
     kind: ActorKind
     label: str
-    user: AbstractBaseUser | None = None
+    user: User | None = None
 
     @classmethod
-    def staff(cls, user: AbstractBaseUser) -> Actor:
+    def staff(cls, user: User) -> Actor:
         return cls(kind="staff", label=user.get_username(), user=user)
 
     @classmethod
@@ -48,3 +52,13 @@ class Actor:
 
 
 SYSTEM = Actor(kind="system", label="hubmod")
+
+
+def permission_explained(
+    check: Callable[[M, Any], bool], refusal: Callable[[M, Any], str]
+) -> Callable[[Model, Any], bool]:
+    """`check` as a transition's permission that says which rule it applies: when it refuses,
+    `hubmod.audit.log.transition()` answers with `refusal(row, actor)`, not a generic "not allowed"."""
+    check.refusal = refusal  # type: ignore[attr-defined]  # a function attribute, read back by transition()
+    # django-fsm types a permission as taking any model; it only ever passes rows of the transition's own.
+    return cast("Callable[[Model, Any], bool]", check)

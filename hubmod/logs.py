@@ -5,9 +5,12 @@ the code binds itself (an audit event's verb and target, hence the case id); `LO
 renders one JSON object per line for a log pipeline, the default a readable console line.
 """
 
-import structlog
+from typing import Any
 
-_SHARED = [
+import structlog
+from structlog.typing import Processor
+
+_SHARED: list[Processor] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_logger_name,
     structlog.stdlib.add_log_level,
@@ -15,7 +18,7 @@ _SHARED = [
 ]
 
 
-def logging_config(*, fmt: str, level: str) -> dict:
+def logging_config(*, fmt: str, level: str) -> dict[str, Any]:
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,

@@ -20,7 +20,8 @@ class ErrorDetailSerializer(serializers.Serializer):
 
 
 class FieldErrorsSerializer(serializers.Serializer):
-    errors = serializers.DictField(
+    # DRF's metaclass takes declared fields off the class, so this does not replace Serializer.errors.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.JSONField(),
         help_text="Messages by field name: a list of messages, or for a nested object or list its own "
         "errors by field name or position.",
@@ -49,15 +50,15 @@ _DESCRIPTIONS = {
 RETRY_AFTER = {"schema": {"type": "integer"}, "description": "Seconds to wait before trying again."}
 
 
-def error(code: int, description: str | None = None) -> dict:
+def error(code: int, description: str | None = None) -> dict[int, OpenApiResponse]:
     """An error answer for `@extend_schema(responses={..., **error(409)})`."""
     key = str(code)
     body = BAD_REQUEST if key == "400" else ErrorDetailSerializer
     return {code: OpenApiResponse(body, description=description or _DESCRIPTIONS[key])}
 
 
-def errors(*codes: int) -> dict:
-    found = {}
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    found: dict[int, OpenApiResponse] = {}
     for code in codes:
         found |= error(code)
     return found

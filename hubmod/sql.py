@@ -10,10 +10,10 @@ subject's cases), so they run on `planned_once()`: prepared once per connection,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import connection, models
 from django.db.models import signals
@@ -21,11 +21,16 @@ from django.db.models import signals
 M = TypeVar("M", bound=models.Model)
 
 
+def column(field: models.Field[Any, Any]) -> str:
+    """A concrete field's column. Django's types allow None, which only a field without one (not concrete) has."""
+    return cast(str, field.column)
+
+
 @cache
 def columns(model: type[models.Model]) -> str:
     """The model's columns, in the order `rows_as` reads them: `SELECT {columns(Case)} FROM ...`."""
     table = connection.ops.quote_name(model._meta.db_table)
-    return ", ".join(f"{table}.{connection.ops.quote_name(field.column)}" for field in model._meta.concrete_fields)
+    return ", ".join(f"{table}.{connection.ops.quote_name(column(field))}" for field in model._meta.concrete_fields)
 
 
 @cache
@@ -40,7 +45,7 @@ def _converters(fields: tuple[models.Field, ...], vendor: str) -> tuple:
     return tuple(found)
 
 
-def read_as_orm(fields: tuple[models.Field, ...], row: tuple) -> list:
+def read_as_orm(fields: tuple[models.Field, ...], row: Sequence[Any]) -> list:
     """One row of hand-written SQL whose columns are `fields`, converted as the ORM would."""
     values = list(row)
     for index, functions in _converters(fields, connection.vendor):
@@ -71,7 +76,10 @@ def planned_once() -> Iterator:
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     connection.ensure_connection()
-    raw = ServerBindingCursor(connection.connection)
+    # Any: django-stubs declare ServerBindingCursor without its psycopg base, so neither its constructor
+    # nor Django's wrappers (which take a driver cursor, not a CursorWrapper) would type-check.
+    server_binding: Any = ServerBindingCursor
+    raw = server_binding(connection.connection)
     # Wrapped as Django wraps its own, so the queries are counted, logged and checked the same way.
     cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
@@ -107,9 +115,9 @@ def rows_as(model: type[M], sql: str, params: list) -> list[M]:
 def _insert_sql(model: type[models.Model]) -> tuple[str, tuple[models.Field, ...]]:
     fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
     quote = connection.ops.quote_name
-    names = ", ".join(quote(f.column) for f in fields)
+    names = ", ".join(quote(column(f)) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    table, pk = quote(model._meta.db_table), quote(column(model._meta.pk))
     return f"INSERT INTO {table} ({names}) VALUES ({placeholders}) RETURNING {pk}", fields  # noqa: S608
 
 

@@ -19,7 +19,8 @@ logger = logging.getLogger(__name__)
 
 def dispatch_now(task_name: str, *args, countdown: float | None = None) -> bool:
     try:
-        app.tasks[task_name].apply_async(args=args, countdown=countdown)
+        # celery-types say float; Celery's own default is None, "now".
+        app.tasks[task_name].apply_async(args=args, countdown=countdown)  # type: ignore[arg-type]
     except (OperationalError, OSError):
         logger.warning("The broker did not take %s for %r; left to the sweeper.", task_name, args[:1], exc_info=True)
         return False

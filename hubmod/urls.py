@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from csp.decorators import csp_update
 from django.conf import settings
@@ -38,7 +39,11 @@ api_v1 = [
     ),
 ]
 
-HEALTH_CHECKS = ["health_check.checks.Database", "health_check.checks.Cache", "health_check.checks.Storage"]
+HEALTH_CHECKS: list[str | tuple[str, dict[str, Any]]] = [
+    "health_check.checks.Database",
+    "health_check.checks.Cache",
+    "health_check.checks.Storage",
+]
 if settings.REDIS_URL:
     # The broker and a live worker answering a ping: the worker heartbeat.
     HEALTH_CHECKS.append(("health_check.contrib.celery.Ping", {"timeout": timedelta(seconds=3)}))

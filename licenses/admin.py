@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
@@ -5,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from licenses.models import License, LicenseClause
 
 # Django 6's default for a link typed without a scheme, adopted now.
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URLS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 class LicenseClauseInline(admin.TabularInline):

@@ -132,7 +132,8 @@ class LicenseHistoryApi(APIView):
         by = serializers.CharField(allow_null=True)
         object = serializers.CharField()
         kind = serializers.ChoiceField(choices=["created", "changed", "deleted"])
-        fields = serializers.ListField(child=serializers.DictField())
+        # DRF's metaclass takes declared fields off the class, so this does not replace Serializer.fields.
+        fields = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]
 
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request, key: str):

@@ -115,10 +115,12 @@ def _fields_read(entry: object, spec: type, *, where: str) -> dict:
     for name, field in known.items():
         if name not in entry and field.default is dataclasses.MISSING:
             raise CatalogueError(f"{where}, field '{name}': missing.")
-        expected = {str: "text", bool: "true or false"}.get(field.type)
+        # A class, not a string: this module does not postpone the evaluation of annotations.
+        field_type = field.type if isinstance(field.type, type) else None
+        expected = {str: "text", bool: "true or false"}.get(field_type) if field_type else None
         # Refused, not converted: YAML reads `version: 3.10` as the number 3.1 and `contact: no` as false,
         # and str() of either is not what the admin wrote.
-        if name in entry and expected and not isinstance(entry[name], field.type):
+        if name in entry and field_type and expected and not isinstance(entry[name], field_type):
             raise CatalogueError(f"{where}, field '{name}': expected {expected}, found {_kind(entry[name])}.")
     return dict(entry)
 

@@ -4,11 +4,16 @@ Every change is kept by django-simple-history (who, when, before and after), so 
 point at the exact clause text it cited even after an admin rewrites it.
 """
 
+from typing import TYPE_CHECKING
+
 from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from hubmod.db import TimestampedModel
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 LICENSE_KEY_PATTERN = r"^[a-z0-9][a-z0-9.+_-]{0,63}$"
 license_key_validator = RegexValidator(
@@ -35,6 +40,8 @@ class License(TimestampedModel):
         max_length=300, blank=True, help_text="Where questions about enforcing this license go (URL or e-mail)."
     )
     history = HistoricalRecords()
+    # The editor django-simple-history names in the record of the next save (set by licenses.services).
+    _history_user: "User | None"
 
     class Meta:
         ordering = ["key"]
@@ -53,6 +60,8 @@ class LicenseClause(TimestampedModel):
     )
     source_url = models.URLField(blank=True, help_text="Where the clause stands in the license's own text.")
     history = HistoricalRecords()
+    # The editor django-simple-history names in the record of the next save (set by licenses.services).
+    _history_user: "User | None"
 
     class Meta:
         ordering = ["license", "ref"]

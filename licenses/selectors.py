@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,12 +35,14 @@ class Change:
     fields: list[dict[str, Any]]
 
 
-def _changes(records, label) -> list[Change]:
+def _changes(records: Iterable[Any], label: Callable[[Any], str]) -> list[Change]:
+    # Any: django-simple-history's historical records have no types.
     """Consecutive history records of one object, as field-by-field changes."""
     changes = []
     previous = None
     for record in records:
         kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
+        fields: list[dict[str, Any]]
         if previous is None:
             fields = []
         else:

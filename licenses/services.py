@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -10,11 +13,14 @@ from hubmod.audit import log as audit
 from hubmod.errors import ApplicationError, NotFound
 from licenses.models import License, LicenseClause
 
+if TYPE_CHECKING:
+    from licenses.catalogue import LicenseSpec
+
 LICENSE_FIELDS = ("spdx_id", "name", "url", "version", "actionable", "rationale", "contact")
 CLAUSE_FIELDS = ("ref", "summary", "actionable", "categories", "source_url")
 
 
-def _apply(instance, fields: dict, allowed: tuple[str, ...]) -> list[str]:
+def _apply(instance: License | LicenseClause, fields: dict[str, Any], allowed: tuple[str, ...]) -> list[str]:
     changed = []
     for name in allowed:
         if name in fields and getattr(instance, name) != fields[name]:
@@ -23,7 +29,7 @@ def _apply(instance, fields: dict, allowed: tuple[str, ...]) -> list[str]:
     return changed
 
 
-def _save(instance, *, actor: Actor, changed: list[str], created: bool) -> None:
+def _save(instance: License | LicenseClause, *, actor: Actor, changed: list[str], created: bool) -> None:
     instance._history_user = actor.user
     try:
         with transaction.atomic():
@@ -38,7 +44,7 @@ def _save(instance, *, actor: Actor, changed: list[str], created: bool) -> None:
 
 
 @transaction.atomic
-def license_create(*, actor: Actor, key: str, **fields) -> License:
+def license_create(*, actor: Actor, key: str, **fields: Any) -> License:
     if License.objects.filter(key=key).exists():
         raise ApplicationError("License exists.", field_errors={"key": [f"'{key}' is in the catalogue already."]})
     license_ = License(key=key)
@@ -47,7 +53,7 @@ def license_create(*, actor: Actor, key: str, **fields) -> License:
 
 
 @transaction.atomic
-def license_update(*, actor: Actor, license_id: int, **fields) -> License:
+def license_update(*, actor: Actor, license_id: int, **fields: Any) -> License:
     license_ = License.objects.select_for_update().get(pk=license_id)
     changed = _apply(license_, fields, LICENSE_FIELDS)
     if changed:
@@ -56,14 +62,14 @@ def license_update(*, actor: Actor, license_id: int, **fields) -> License:
 
 
 @transaction.atomic
-def clause_create(*, actor: Actor, license_id: int, **fields) -> LicenseClause:
+def clause_create(*, actor: Actor, license_id: int, **fields: Any) -> LicenseClause:
     clause = LicenseClause(license_id=license_id)
     _save(clause, actor=actor, changed=_apply(clause, fields, CLAUSE_FIELDS), created=True)
     return clause
 
 
 @transaction.atomic
-def clause_update(*, actor: Actor, license_key: str, clause_id: int, **fields) -> LicenseClause:
+def clause_update(*, actor: Actor, license_key: str, clause_id: int, **fields: Any) -> LicenseClause:
     clause = LicenseClause.objects.select_for_update().filter(pk=clause_id, license__key=license_key).first()
     if clause is None:
         raise NotFound(f"The license {license_key!r} has no clause with this id.")
@@ -74,7 +80,7 @@ def clause_update(*, actor: Actor, license_key: str, clause_id: int, **fields) -
 
 
 @transaction.atomic
-def catalogue_load(*, actor: Actor, specs) -> int:
+def catalogue_load(*, actor: Actor, specs: Sequence[LicenseSpec]) -> int:
     """Add the licenses and clauses of `specs` that the catalogue lacks; returns how many.
 
     Existing entries are left as they are: once loaded, the catalogue belongs to the hub admins,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -60,8 +61,8 @@ class DecideForm(forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        preferred = case.repository.license_key if case.repository_id else ""
-        self.fields["ground"].choices = ground_choices(preferred)
+        preferred = case.repository.license_key if case.repository is not None else ""
+        cast(forms.ChoiceField, self.fields["ground"]).choices = ground_choices(preferred)
 
 
 class DismissForm(forms.Form):

@@ -5,6 +5,7 @@ hubmod.audit.log.transition, which checks permission, saves and audits.
 """
 
 import uuid
+from typing import cast
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from hub.models import Account, Repository
+from hubmod.actors import permission_explained
 from hubmod.db import TimestampedModel
 from licenses.models import LicenseClause
 from policy.models import Intent, PolicySection, Severity
@@ -103,7 +105,7 @@ class Case(ConcurrentTransitionMixin, TimestampedModel):
 
     @property
     def subject(self) -> Repository | Account:
-        return self.repository if self.repository_id else self.account
+        return self.repository if self.repository is not None else self._account
 
     @property
     def subject_type(self) -> str:
@@ -112,15 +114,20 @@ class Case(ConcurrentTransitionMixin, TimestampedModel):
     @property
     def subject_name(self) -> str:
         """How the hub names the subject: owner/name, or the account's handle."""
-        return self.repository.full_name if self.repository_id else self.account.handle
+        return self.repository.full_name if self.repository is not None else self._account.handle
 
     @property
     def assignee_name(self) -> str | None:
-        return self.assignee.username if self.assignee_id else None
+        return self.assignee.username if self.assignee is not None else None
 
     @property
     def uploader(self) -> Account:
-        return self.repository.owner if self.repository_id else self.account
+        return self.repository.owner if self.repository is not None else self._account
+
+    @property
+    def _account(self) -> Account:
+        # case_has_one_subject: a case without a repository has an account.
+        return cast(Account, self.account)
 
     @transition(
         field=state, source=[State.OPEN, State.REOPENED], target=State.IN_REVIEW, permission="moderation.claim_case"
@@ -200,7 +207,7 @@ def _why_not_second_pair_of_eyes(decision: "Decision", actor) -> str:
     )
 
 
-_second_pair_of_eyes.refusal = _why_not_second_pair_of_eyes
+_FOUR_EYES = permission_explained(_second_pair_of_eyes, _why_not_second_pair_of_eyes)
 
 
 class Decision(ConcurrentTransitionMixin, TimestampedModel):
@@ -280,12 +287,12 @@ class Decision(ConcurrentTransitionMixin, TimestampedModel):
     def __str__(self) -> str:
         return f"Decision {self.pk} on case {self.case_id}"
 
-    @transition(field=approval, source=Approval.PROPOSED, target=Approval.EFFECTIVE, permission=_second_pair_of_eyes)
+    @transition(field=approval, source=Approval.PROPOSED, target=Approval.EFFECTIVE, permission=_FOUR_EYES)
     def approve(self, *, by, at) -> None:
         self.approved_by = by
         self.approved_at = at
 
-    @transition(field=approval, source=Approval.PROPOSED, target=Approval.REJECTED, permission=_second_pair_of_eyes)
+    @transition(field=approval, source=Approval.PROPOSED, target=Approval.REJECTED, permission=_FOUR_EYES)
     def reject(self, *, by, reason: str) -> None:
         self.approved_by = by
         self.rejection_reason = reason
@@ -366,7 +373,7 @@ class EnforcementAction(ConcurrentTransitionMixin, TimestampedModel):
         source=State.FAILED,
         target=State.PENDING,
         permission="moderation.retry_enforcement",
-        conditions=[lambda action: not action.has_reversal],
+        conditions=[lambda action: not cast(EnforcementAction, action).has_reversal],
     )
     def retry(self, *, at) -> None:
         self.attempts = 0
@@ -399,7 +406,7 @@ def _why_reviewer_may_not_decide(appeal: "Appeal", actor) -> str:
     )
 
 
-_reviewer_may_decide.refusal = _why_reviewer_may_not_decide
+_REVIEWER_TOOK_NO_PART = permission_explained(_reviewer_may_decide, _why_reviewer_may_not_decide)
 
 
 class Appeal(ConcurrentTransitionMixin, TimestampedModel):
@@ -452,24 +459,27 @@ class Appeal(ConcurrentTransitionMixin, TimestampedModel):
     def __str__(self) -> str:
         return f"Appeal {self.pk} against decision {self.decision_id}"
 
-    @transition(field=state, source=State.SUBMITTED, target=State.IN_REVIEW, permission=_reviewer_may_decide)
+    @transition(field=state, source=State.SUBMITTED, target=State.IN_REVIEW, permission=_REVIEWER_TOOK_NO_PART)
     def start_review(self, *, by) -> None:
         self.reviewer = by
 
     @transition(
-        field=state, source=[State.SUBMITTED, State.IN_REVIEW], target=State.UPHELD, permission=_reviewer_may_decide
+        field=state, source=[State.SUBMITTED, State.IN_REVIEW], target=State.UPHELD, permission=_REVIEWER_TOOK_NO_PART
     )
     def uphold(self, *, by, statement: str, at) -> None:
         self._close(by=by, statement=statement, at=at)
 
     @transition(
-        field=state, source=[State.SUBMITTED, State.IN_REVIEW], target=State.OVERTURNED, permission=_reviewer_may_decide
+        field=state,
+        source=[State.SUBMITTED, State.IN_REVIEW],
+        target=State.OVERTURNED,
+        permission=_REVIEWER_TOOK_NO_PART,
     )
     def overturn(self, *, by, statement: str, at) -> None:
         self._close(by=by, statement=statement, at=at)
 
     @transition(
-        field=state, source=[State.SUBMITTED, State.IN_REVIEW], target=State.MODIFIED, permission=_reviewer_may_decide
+        field=state, source=[State.SUBMITTED, State.IN_REVIEW], target=State.MODIFIED, permission=_REVIEWER_TOOK_NO_PART
     )
     def modify(self, *, by, statement: str, at, actions: list[str]) -> None:
         self._close(by=by, statement=statement, at=at)

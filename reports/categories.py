@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 
 from hubmod.categories import ReportCategory
 from reports.checks import acceptable_use_check, license_violation_check
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # "license" is a key of the license catalogue, "license_clause" the id of one of its clauses,
 # "policy_section" a section key of the current hub policy, "country" an ISO 3166-1 alpha-2 code.
@@ -30,12 +33,12 @@ ACCOUNT: SubjectType = "account"
 class DetailField:
     name: str
     type: FieldType
-    label: str
-    help: str
+    label: StrOrPromise
+    help: StrOrPromise
     required: bool = True
-    choices: tuple[tuple[str, str], ...] = ()
+    choices: tuple[tuple[str, StrOrPromise], ...] = ()
     # For a legal statement: the full text, shown beside its checkbox; the box must be ticked.
-    statement: str = ""
+    statement: StrOrPromise = ""
     max_length: int = 10_000
 
     @property
@@ -46,19 +49,20 @@ class DetailField:
 @dataclass(frozen=True)
 class Category:
     key: str
-    label: str
-    description: str
+    label: StrOrPromise
+    description: StrOrPromise
     subject_types: tuple[SubjectType, ...]
     fields: tuple[DetailField, ...]
     # "optional": anonymous allowed; "required": name and e-mail are legal elements of the notice.
     reporter_identity: Literal["optional", "required"] = "optional"
     # Shown under the identity fields: why we ask, or why nobody has to say who they are.
-    identity_note: str = ""
-    legal_basis: str = ""
+    identity_note: StrOrPromise = ""
+    legal_basis: StrOrPromise = ""
     # Whether reporters may attach files. Never for child safety: the material must not be copied.
     accepts_evidence: bool = True
     # Checks that need the subject: (cleaned details, repository or account) -> {field: [messages]}.
-    check: Callable[[dict, object], dict[str, list[str]]] | None = None
+    # The subject is Any because its model follows from subject_types, which a type cannot say.
+    check: Callable[[dict[str, Any], Any], dict[str, list[str]]] | None = None
 
 
 DMCA_GOOD_FAITH = _(

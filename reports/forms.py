@@ -1,5 +1,7 @@
 """HTML forms, built from the same category definitions as the API."""
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +26,7 @@ def _clause_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 
 
 def _form_field(spec: DetailField) -> forms.Field:
-    common = {"required": spec.required, "label": spec.label, "help_text": spec.help}
+    common: dict[str, Any] = {"required": spec.required, "label": spec.label, "help_text": spec.help}
     if spec.type == "boolean":
         # A legal statement is shown in full as the checkbox's label.
         return forms.BooleanField(
@@ -72,11 +74,11 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
+_SUBJECT_TYPES = [("repository", _("A repository (model, dataset or demo)")), ("account", _("An account"))]
+
+
 class ReportForm(forms.Form):
-    subject_type = forms.ChoiceField(
-        label=_("What are you reporting?"),
-        choices=[("repository", _("A repository (model, dataset or demo)")), ("account", _("An account"))],
-    )
+    subject_type = forms.ChoiceField(label=_("What are you reporting?"), choices=_SUBJECT_TYPES)
     subject_id = forms.CharField(
         label=_("Which one?"),
         max_length=200,
@@ -127,9 +129,8 @@ class ReportForm(forms.Form):
             ):
                 self.fields[name].required = True
                 self.fields[name].error_messages["required"] = message
-        self.fields["subject_type"].choices = [
-            c for c in self.fields["subject_type"].choices if c[0] in category.subject_types
-        ]
+        subject_type = cast(forms.ChoiceField, self.fields["subject_type"])
+        subject_type.choices = [c for c in _SUBJECT_TYPES if c[0] in category.subject_types]
         if not category.accepts_evidence:
             del self.fields["evidence"]
 

@@ -1,6 +1,7 @@
 """DRF validation of a category's details, built from reports.categories."""
 
 from functools import cache
+from typing import Any
 
 from django_countries import countries
 from rest_framework import serializers
@@ -18,7 +19,7 @@ def _statement_must_be_true(value: bool) -> None:
 
 
 def _drf_field(spec: DetailField) -> serializers.Field:
-    common = {"required": spec.required, "help_text": spec.help}
+    common: dict[str, Any] = {"required": spec.required, "help_text": spec.help}
     if spec.type == "boolean":
         validators = [_statement_must_be_true] if spec.must_be_true else []
         return serializers.BooleanField(validators=validators, **common)

@@ -1,5 +1,7 @@
 """Console forms for reviewers; they translate input, the services decide."""
 
+from typing import cast
+
 from django import forms
 
 from review.models import Review
@@ -27,9 +29,10 @@ class ReviewDecideForm(forms.Form):
 
     def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["requested_items"].choices = [(item.key, item.label) for item in checklist_items()]
-        self.fields["requested_items"].initial = list(review.missing_items)
+        requested_items = cast(forms.MultipleChoiceField, self.fields["requested_items"])
+        requested_items.choices = [(item.key, item.label) for item in checklist_items()]
+        requested_items.initial = list(review.missing_items)
         if review.kind != Review.Kind.DOCUMENTATION:
-            self.fields["outcome"].choices = [
+            cast(forms.ChoiceField, self.fields["outcome"]).choices = [
                 choice for choice in Review.Outcome.choices if choice[0] != Review.Outcome.LABELLED
             ]

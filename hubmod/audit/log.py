@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import structlog
 from django.db import IntegrityError, connection, models, transaction
@@ -24,7 +24,10 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from hubmod.actors import Actor
 from hubmod.audit.models import AuditChainHead, AuditEvent
 from hubmod.errors import Conflict, Forbidden, IllegalTransition
-from hubmod.sql import planned_once
+from hubmod.sql import column, planned_once
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import PermissionsMixin
 
 logger = structlog.get_logger("hubmod.audit")
 
@@ -101,10 +104,10 @@ def _append_now(events: list[AuditEvent], head: Head | None = None) -> list[Audi
     concurrent writers chain in the order they commit."""
     if connection.vendor == "postgresql":
         return _append_postgresql(events, head)
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first() or _head_restored()
-    _link(events, seq=head.seq, prev_hash=head.hash)
-    head.seq, head.hash = events[-1].seq, events[-1].hash
-    head.save(update_fields=["seq", "hash"])
+    locked = AuditChainHead.objects.select_for_update().filter(pk=1).first() or _head_restored()
+    _link(events, seq=locked.seq, prev_hash=locked.hash)
+    locked.seq, locked.hash = cast(int, events[-1].seq), events[-1].hash  # _link has just numbered them
+    locked.save(update_fields=["seq", "hash"])
     return AuditEvent.objects.bulk_create(events)
 
 
@@ -121,7 +124,7 @@ class Head:
 CHAIN_HEAD_LOCKED = "SELECT seq, hash FROM audit_auditchainhead WHERE id = 1 FOR UPDATE"
 
 _EVENT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-_EVENT_COLUMNS = ", ".join(connection.ops.quote_name(f.column) for f in _EVENT_FIELDS)
+_EVENT_COLUMNS = ", ".join(connection.ops.quote_name(column(f)) for f in _EVENT_FIELDS)
 _EVENT_ROW = "(" + ", ".join(["%s"] * len(_EVENT_FIELDS)) + ")"
 # The columns come from the model and the values are parameters.
 _HEAD_MOVED = "WITH moved AS (UPDATE audit_auditchainhead SET seq = %s, hash = %s WHERE id = 1)"
@@ -135,11 +138,14 @@ def _append_postgresql(events: list[AuditEvent], head: Head | None) -> list[Audi
     # the head; move it and insert the events together) instead of the ORM's three or four.
     cursor_for = planned_once if len(events) <= _PREPARED_EVENTS_MAX else connection.cursor
     with cursor_for() as cursor:
+        start: Head | AuditChainHead
         if head is None:
             cursor.execute(CHAIN_HEAD_LOCKED)
             row = cursor.fetchone()
-            head = Head(*row) if row is not None else _head_restored()
-        _link(events, seq=head.seq, prev_hash=head.hash)
+            start = Head(*row) if row is not None else _head_restored()
+        else:
+            start = head
+        _link(events, seq=start.seq, prev_hash=start.hash)
         params = [events[-1].seq, events[-1].hash]
         for event in events:
             params += [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _EVENT_FIELDS]
@@ -156,7 +162,9 @@ def _head_restored() -> AuditChainHead:
     last = AuditEvent.objects.order_by("-seq").first()
     try:
         with transaction.atomic():
-            AuditChainHead.objects.create(pk=1, seq=last.seq if last else 0, hash=last.hash if last else "0" * 64)
+            # A stored event always has its seq; only events held in `batched()` have none yet.
+            seq = cast(int, last.seq) if last else 0
+            AuditChainHead.objects.create(pk=1, seq=seq, hash=last.hash if last else "0" * 64)
     except IntegrityError:
         pass  # another writer restored it first
     return AuditChainHead.objects.select_for_update().get(pk=1)
@@ -335,8 +343,10 @@ def transition(
     source = getattr(instance, state_field.attname)
     if not can_proceed(method):
         raise IllegalTransition(obj=instance, transition=name.replace("_", " "), state=source)
-    if not has_transition_perm(method, actor):
-        # A permission may say which rule it applies (`refusal`), so every door names the rule.
+    # django-fsm's types want a Django user; it only calls `has_perm`, which Actor provides.
+    if not has_transition_perm(method, cast("PermissionsMixin", actor)):
+        # A permission may say which rule it applies (`refusal`, hubmod.actors.permission_explained),
+        # so every door names the rule.
         explain = getattr(method._django_fsm.get_transition(source).permission, "refusal", None)
         default = f"You are not allowed to {name.replace('_', ' ')} this {type(instance).__name__.lower()}."
         raise Forbidden(explain(instance, actor) if explain else default)

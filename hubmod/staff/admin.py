@@ -6,4 +6,5 @@ from hubmod.staff.models import StaffToken
 
 @admin.register(StaffToken)
 class StaffTokenAdmin(APIKeyModelAdmin):
-    list_display = [*APIKeyModelAdmin.list_display, "user"]
+    # The library infers its own six names as the attribute's type; Django takes any sequence of names.
+    list_display = [*APIKeyModelAdmin.list_display, "user"]  # type: ignore[assignment]

@@ -1,13 +1,15 @@
 """A staff member's personal API token."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
-from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 from hubmod.keys import PrefixedKeyGenerator
 
 
-class StaffTokenManager(BaseAPIKeyManager):
+class StaffTokenManager(APIKeyManager):
     key_generator = PrefixedKeyGenerator("st")
 
     def get_usable_keys(self) -> models.QuerySet:
@@ -18,7 +20,7 @@ class StaffTokenManager(BaseAPIKeyManager):
 class StaffToken(AbstractAPIKey):
     """A moderator's personal API token; only its hash is stored."""
 
-    objects = StaffTokenManager()
+    objects: ClassVar[StaffTokenManager] = StaffTokenManager()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
 
     class Meta(AbstractAPIKey.Meta):

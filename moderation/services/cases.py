@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,7 +24,10 @@ from moderation.restriction import (
     may_work_restricted,
 )
 from policy.models import SlaRule
-from policy.sla import sla_for
+from policy.sla import Sla, sla_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ class SubjectCases:
     clean: Case | None = None
 
     @classmethod
-    def of(cls, cases) -> SubjectCases:
+    def of(cls, cases: Iterable[Case]) -> SubjectCases:
         open_case = clean_case = None
         for case in cases:
             if case.state in OPEN_CASE_STATES:
@@ -69,7 +74,7 @@ class SubjectCases:
         return cls(open_case, clean_case)
 
 
-def _open_and_clean_cases(subject: dict, category: str) -> SubjectCases:
+def _open_and_clean_cases(subject: dict[str, Repository | Account], category: str) -> SubjectCases:
     [(relation, row)] = subject.items()
     sql = _OPEN_AND_CLEAN_SQL.format(subject_column=f"{relation}_id")
     return SubjectCases.of(rows_as(Case, sql, [row.pk, category, timezone.now()]))
@@ -153,7 +158,7 @@ def case_for_report(
     raise Conflict("Could not open a case for this report; try again.")
 
 
-def _raise_urgency(case: Case, sla) -> None:
+def _raise_urgency(case: Case, sla: Sla) -> None:
     """A trusted flagger's report lifts a case to their priority and due date, never lowers it."""
     due = timezone.now() + sla.time_to_decision
     Case.objects.filter(pk=case.pk, priority__lt=sla.priority).update(priority=sla.priority)
@@ -193,7 +198,7 @@ def _require_owner_or_senior(case: Case, actor: Actor, verb: str) -> None:
         raise Forbidden(f"Only the assignee or a senior moderator can {verb} this case.")
 
 
-def _require_legal_for_restricted(case: Case, who, verb: str) -> None:
+def _require_legal_for_restricted(case: Case, who: Actor, verb: str) -> None:
     if case_is_restricted(case) and not may_work_restricted(who):
         raise Forbidden(f"Only legal can {verb} this case: it is restricted (child safety or escalated to legal).")
 
@@ -216,7 +221,7 @@ def case_release(*, case_id: int, actor: Actor) -> Case:
 
 
 @transaction.atomic
-def case_reassign(*, case_id: int, actor: Actor, to) -> Case:
+def case_reassign(*, case_id: int, actor: Actor, to: User) -> Case:
     """Hand a claimed case to another moderator: your own, or anyone's with assign_case."""
     case = locked_case(case_id)
     _require_owner_or_senior(case, actor, "reassign")
@@ -271,7 +276,7 @@ class BulkOutcome:
     error: str = ""
 
 
-def cases_bulk(*, actor: Actor, case_ids: list[int], action: str, **params) -> list[BulkOutcome]:
+def cases_bulk(*, actor: Actor, case_ids: list[int], action: str, **params: Any) -> list[BulkOutcome]:
     """Apply one action to many cases, each on its own (and audited); one failure stops none."""
     from moderation.services.decisions import case_dismiss
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -40,7 +41,7 @@ def _require_assignee(case: Case, actor: Actor) -> None:
         raise Conflict("Claim this case before deciding it; it is not assigned to you.", state=case.state)
 
 
-def _appeal_deadline():
+def _appeal_deadline() -> datetime:
     return timezone.now() + timedelta(days=settings.APPEAL_WINDOW_DAYS)
 
 
@@ -116,7 +117,7 @@ def _require_own_statement(case: Case, statement: str) -> None:
         )
 
 
-def _resolve_ground(ground: Ground) -> dict:
+def _resolve_ground(ground: Ground) -> dict[str, Any]:
     if bool(ground.policy_section) == bool(ground.license_clause):
         raise ApplicationError(
             "Cite exactly one ground.",
@@ -220,7 +221,7 @@ def case_decide(
     return decision
 
 
-def _windows(case: Case, *, duration_days: int | None, remediation_days: int | None) -> dict:
+def _windows(case: Case, *, duration_days: int | None, remediation_days: int | None) -> dict[str, Any]:
     windows = {}
     now = timezone.now()
     if duration_days:

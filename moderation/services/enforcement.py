@@ -203,7 +203,7 @@ def _set_aside(action_ids: list[int], seconds: float) -> None:
         )
 
 
-def _sending_window():
+def _sending_window() -> contextlib.AbstractContextManager[object]:
     """PostgreSQL: one transaction from claim to record, so the claimed actions stay locked while
     they are sent. SQLite: none, as its write lock would stop every other writer meanwhile."""
     return transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext()

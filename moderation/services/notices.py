@@ -7,6 +7,7 @@ their own outcome e-mail; nothing about a reporter is ever put into an uploader'
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -23,10 +24,13 @@ from moderation.selectors import notice_token_for
 from policy.models import NoticeTemplate
 from policy.notices import DEFAULT_NOTICES
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 NOTICE_SWEEP_AFTER = timedelta(minutes=5)
 
 
-def render_notice(kind: str, context: dict, *, language: str = "") -> tuple[str, str]:
+def render_notice(kind: str, context: dict[str, Any], *, language: str = "") -> tuple[str, str]:
     """Subject and body of a notice in the recipient's language (English when we do not write
     theirs): the hub admins' edited template for that language, or the shipped default."""
     language = notice_language(language)
@@ -48,7 +52,7 @@ def render_notice(kind: str, context: dict, *, language: str = "") -> tuple[str,
 
 
 def notice_url(decision: Decision) -> str:
-    return settings.BASE_URL + reverse("notice", args=[notice_token_for(decision)])
+    return f"{settings.BASE_URL}{reverse('notice', args=[notice_token_for(decision)])}"
 
 
 def decision_notify(*, decision_id: int) -> None:
@@ -103,7 +107,7 @@ def appeal_notify(*, appeal_id: int) -> None:
         send_mail(subject=subject, message=body, from_email=None, recipient_list=[uploader.email])
 
 
-def _action_label(kind: str):
+def _action_label(kind: str) -> StrOrPromise:
     return EnforcementAction.Kind(kind).label if kind in EnforcementAction.Kind.values else kind
 
 
