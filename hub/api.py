@@ -103,8 +103,9 @@ class RepositoryApi(APIView):
             error_messages={"invalid": "Use the commit sha of the head: 7 to 64 lowercase hex digits."},
         )
         license = serializers.CharField(max_length=64, required=False, allow_blank=True)
-        base_models = BaseModelSerializer(many=True, required=False, max_length=1000)
-        files = FileSerializer(many=True, required=False, max_length=100_000)
+        # many=True hands max_length to the ListSerializer; the stubs check it against the child's __init__.
+        base_models = BaseModelSerializer(many=True, required=False, max_length=1000)  # type: ignore[call-arg]
+        files = FileSerializer(many=True, required=False, max_length=100_000)  # type: ignore[call-arg]
         card = serializers.CharField(required=False, allow_blank=True, max_length=200_000, trim_whitespace=False)
         capability_tags = serializers.ListField(
             child=serializers.RegexField(
@@ -147,9 +148,10 @@ class RepositoryApi(APIView):
             capability_tags=sorted(set(data["capability_tags"])) if "capability_tags" in data else None,
             review_requested=data.get("review_requested"),
         )
-        repository = repository_get(full_name=repository.full_name)
+        # Read back with its lineage, files and open cases, as GET shows it.
+        synced = repository_get(full_name=repository.full_name)
         return Response(
-            RepositoryOutputSerializer(repository).data,
+            RepositoryOutputSerializer(synced).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 

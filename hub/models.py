@@ -2,7 +2,7 @@
 enforcement only when the hub acknowledges it."""
 
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -108,7 +108,7 @@ class Repository(ConcurrentTransitionMixin, TimestampedModel):
     def __str__(self) -> str:
         return self.full_name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.full_name = f"{self.owner.handle}/{self.name}"
         super().save(*args, **kwargs)
 

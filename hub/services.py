@@ -79,10 +79,9 @@ def repository_sync(
     it may list it; intake checks new files against the hash lists; moderation looks for a remedy).
     """
     owner_account, _ = account_sync(actor=actor, handle=owner)
-    repository = Repository.objects.select_for_update(no_key=True).filter(owner=owner_account, name=name).first()
-    created = repository is None
-    if created:
-        repository = Repository(owner=owner_account, name=name, kind=kind)
+    found = Repository.objects.select_for_update(no_key=True).filter(owner=owner_account, name=name).first()
+    created = found is None
+    repository = found if found is not None else Repository(owner=owner_account, name=name, kind=kind)
     changed: list[str] = []
     for field, value in (
         ("kind", kind),
@@ -147,21 +146,25 @@ def subject_apply_effect(
         if kind != "gate" and kind not in _REPOSITORY_EFFECTS:
             return
         # With its owner, because saving a repository derives its full name from the owner's handle.
-        subject = (
+        repository = (
             Repository.objects.select_for_update(of=("self",), no_key=True)
             .select_related("owner")
             .get(pk=repository_id)
         )
         if kind == "gate":
-            subject.gated = not revert
-            subject.save(update_fields=["gated", "updated_at"])
-            audit.record(actor=SYSTEM, verb="repository.ungated" if revert else "repository.gated", target=subject)
+            repository.gated = not revert
+            repository.save(update_fields=["gated", "updated_at"])
+            audit.record(actor=SYSTEM, verb="repository.ungated" if revert else "repository.gated", target=repository)
             return
         name = _REPOSITORY_EFFECTS[kind]
+        subject: Repository | Account = repository
     else:
-        name = _ACCOUNT_EFFECTS.get(kind)
-        if name is None:
+        account_name = _ACCOUNT_EFFECTS.get(kind)
+        if account_name is None:
             return
+        if account_id is None:
+            raise TypeError("subject_apply_effect needs a repository_id or an account_id.")
+        name = account_name
         subject = Account.objects.select_for_update(no_key=True).get(pk=account_id)
     transition_name = "reinstate" if revert else name
     if not can_proceed(getattr(subject, transition_name)):

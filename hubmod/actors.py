@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
+from hubmod.errors import Forbidden
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.db.models import Model
@@ -24,6 +26,13 @@ class Actor:
     @classmethod
     def staff(cls, user: User) -> Actor:
         return cls(kind="staff", label=user.get_username(), user=user)
+
+    def person(self, *, what: str) -> User:
+        """The staff member a record names as its maker (`what` says which record): the system, a hub
+        and reporters act without one, so a record that needs a person is refused to them."""
+        if self.user is None:
+            raise Forbidden(f"Only a staff member makes {what}.")
+        return self.user
 
     @classmethod
     def hub(cls, key_name: str) -> Actor:

@@ -3,13 +3,16 @@
 The API turns them into 4xx answers (see hubmod.api.exception_handler); pages show the message.
 """
 
+from typing import Any
+
 
 class ApplicationError(Exception):
     """A request that is well-formed but cannot be carried out; answered 400."""
 
     status_code = 400
 
-    def __init__(self, message: str, *, field_errors: dict[str, list[str]] | None = None):
+    # A field's messages, or for a nested field (a report's details) its own fields' messages.
+    def __init__(self, message: str, *, field_errors: dict[str, Any] | None = None):
         super().__init__(message)
         self.message = message
         self.field_errors = field_errors or {}

@@ -26,6 +26,11 @@ def column(field: models.Field[Any, Any]) -> str:
     return cast(str, field.column)
 
 
+def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The field `name` of `model`, one with a column: get_field may also answer a reverse relation."""
+    return cast("models.Field[Any, Any]", model._meta.get_field(name))
+
+
 @cache
 def columns(model: type[models.Model]) -> str:
     """The model's columns, in the order `rows_as` reads them: `SELECT {columns(Case)} FROM ...`."""
@@ -129,7 +134,7 @@ def insertable(model: type[models.Model]) -> bool:
     return prepared_statements() and model.save is models.Model.save and not listened
 
 
-def insert_statement(instance: models.Model) -> tuple[str, list]:
+def insert_statement(instance: models.Model) -> tuple[str, list[Any]]:
     """`INSERT ... RETURNING id` for a new instance, with its values as `save()` would write them
     (defaults, `auto_now`), to run alone or inside a larger statement. Mark it stored with `inserted`."""
     sql, fields = _insert_sql(type(instance))

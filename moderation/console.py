@@ -153,15 +153,15 @@ def case_move(request, case_id: int, move: str):
         elif move == "release":
             case_release(case_id=case_id, actor=actor)
         elif move == "escalate":
-            form = EscalateForm(request.POST)
-            if not form.is_valid():
-                raise ApplicationError(f"Not escalated. {form_problems(form)}")
-            case_escalate(case_id=case_id, actor=actor, **form.cleaned_data)
+            escalate_form = EscalateForm(request.POST)
+            if not escalate_form.is_valid():
+                raise ApplicationError(f"Not escalated. {form_problems(escalate_form)}")
+            case_escalate(case_id=case_id, actor=actor, **escalate_form.cleaned_data)
         elif move == "reassign":
-            form = ReassignForm(request.POST)
-            if not form.is_valid():
-                raise ApplicationError(f"Not reassigned. {form_problems(form)}")
-            case_reassign(case_id=case_id, actor=actor, to=form.cleaned_data["assignee"])
+            reassign_form = ReassignForm(request.POST)
+            if not reassign_form.is_valid():
+                raise ApplicationError(f"Not reassigned. {form_problems(reassign_form)}")
+            case_reassign(case_id=case_id, actor=actor, to=reassign_form.cleaned_data["assignee"])
         elif move in ("approve", "reject"):
             decision = case_proposal(case_id=case_id)
             if decision is None:
@@ -169,10 +169,10 @@ def case_move(request, case_id: int, move: str):
             if move == "approve":
                 decision_approve(decision_id=decision.pk, actor=actor)
             else:
-                form = RejectForm(request.POST)
-                if not form.is_valid():
-                    raise ApplicationError(f"Not sent back. {form_problems(form)}")
-                decision_reject(decision_id=decision.pk, actor=actor, reason=form.cleaned_data["reason"])
+                reject_form = RejectForm(request.POST)
+                if not reject_form.is_valid():
+                    raise ApplicationError(f"Not sent back. {form_problems(reject_form)}")
+                decision_reject(decision_id=decision.pk, actor=actor, reason=reject_form.cleaned_data["reason"])
         else:
             raise Http404("No such move.")
     except ApplicationError as exc:

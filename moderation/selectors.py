@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.db.models import BooleanField, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -21,6 +24,8 @@ from moderation.strikes import Recommendation, recommend
 from policy.models import StatementTemplate
 
 NOTICE_SALT = "hubmod.notice"
+# Whoever asks: a signed-in staff member, or nobody (the queue then shows no restricted case).
+StaffUser = AbstractBaseUser | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class QueueFilters:
     surge: bool = False
 
 
-def case_queue(*, filters: QueueFilters = QueueFilters(), user=None) -> QuerySet[Case]:
+def case_queue(*, filters: QueueFilters = QueueFilters(), user: StaffUser | None = None) -> QuerySet[Case]:
     """Open work, most urgent first: priority, then the earliest due date."""
     states = [filters.state] if filters.state else OPEN_CASE_STATES
     cases = Case.objects.filter(state__in=states)
@@ -44,7 +49,7 @@ def case_queue(*, filters: QueueFilters = QueueFilters(), user=None) -> QuerySet
     if filters.assignee == "none":
         cases = cases.filter(assignee__isnull=True)
     elif filters.assignee == "me" and user is not None:
-        cases = cases.filter(assignee=user)
+        cases = cases.filter(assignee_id=user.pk)
     elif filters.assignee:
         cases = cases.filter(assignee__username=filters.assignee)
     if filters.overdue:
@@ -115,7 +120,7 @@ _QUEUE_ROW_VALUES = (
 )  # fmt: skip
 
 
-def _queue_row(values: dict) -> QueueRow:
+def _queue_row(values: dict[str, Any]) -> QueueRow:
     repository_name, account_handle = values.pop("repository__full_name"), values.pop("account__handle")
     on_repository = values.pop("repository_id") is not None
     assignee_name = values.pop("assignee__username")
@@ -128,7 +133,7 @@ def _queue_row(values: dict) -> QueueRow:
 
 
 def case_queue_page(
-    *, filters: QueueFilters, user=None, cursor: str | None = None, size: int = QUEUE_PAGE_SIZE
+    *, filters: QueueFilters, user: StaffUser | None = None, cursor: str | None = None, size: int = QUEUE_PAGE_SIZE
 ) -> tuple[list[QueueRow], str | None]:
     """One page of the queue after `cursor` (keyset pagination: no OFFSET, however deep), and the
     cursor of the next page. A cursor is `priority_dueMicroseconds_id` of the last row shown."""
@@ -145,7 +150,7 @@ def case_queue_page(
     return page[:size], f"{last.priority}_{(last.due_at - _EPOCH) // _MICROSECOND}_{last.id}"
 
 
-def queue_counts() -> dict:
+def queue_counts() -> dict[str, Any]:
     """Open cases per state and per category, and how many are overdue, in one query each."""
     open_cases = Case.objects.filter(state__in=OPEN_CASE_STATES)
     by_state = dict(open_cases.values_list("state").annotate(n=Count("id")).order_by())
@@ -173,7 +178,7 @@ APPEAL_CURSOR_PATTERN = r"^\d{1,20}_\d{1,20}$"
 
 def appeal_queue_page(
     *, states: tuple[str, ...], cursor: str | None = None, size: int | None = None
-) -> tuple[list[Appeal], str | None]:
+) -> tuple[Sequence[Appeal], str | None]:
     """Appeals in `states`, the earliest due first (keyset: no OFFSET), and the next page's cursor,
     `dueMicroseconds_id` of the last appeal shown. The console's list and the API share it."""
     size = size or APPEAL_PAGE_SIZE
@@ -216,8 +221,8 @@ class CaseContext:
     ancestors: list[Relative]
     descendants: list[Relative]
     active_strikes: list[Strike]
-    uploader_decisions: list[Decision]
-    subject_decisions: list[Decision]
+    uploader_decisions: Sequence[Decision]
+    subject_decisions: Sequence[Decision]
     statement_template: str
 
 

@@ -5,7 +5,7 @@ from policy.models import NoticeTemplate
 
 # The shipped defaults, per kind and language; `manage.py seed` copies them into NoticeTemplate
 # rows that hub admins then edit.
-DEFAULT_NOTICES = {
+DEFAULT_NOTICES: dict[str, dict[str, tuple[str, str]]] = {
     NoticeTemplate.Kind.STATEMENT_OF_REASONS: {
         "en": ("Moderation decision on {{ subject }}", "moderation/email/statement_of_reasons.txt"),
         "de": ("Moderationsentscheidung zu {{ subject }}", "moderation/email/de/statement_of_reasons.txt"),

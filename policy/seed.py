@@ -5,6 +5,7 @@ Idempotent: it adds what is missing and never overwrites what admins have since 
 """
 
 from datetime import UTC, datetime
+from typing import cast
 
 from django.db import transaction
 from django.template.loader import get_template
@@ -203,6 +204,12 @@ DEFAULT_STATEMENT_TEMPLATES = {
 }
 
 
+def _template_source(name: str) -> str:
+    """The text of a shipped notice template, as hub admins will edit it (Django template syntax)."""
+    # get_template answers the backend's wrapper; the Django engine's keeps its Template, with its source.
+    return cast(str, get_template(name).template.source)  # type: ignore[attr-defined]
+
+
 @transaction.atomic
 def seed() -> None:
     policy, _ = PolicyVersion.objects.get_or_create(
@@ -242,7 +249,7 @@ def seed() -> None:
             NoticeTemplate.objects.get_or_create(
                 kind=kind,
                 language=language,
-                defaults={"subject": subject, "body": get_template(template).template.source},
+                defaults={"subject": subject, "body": _template_source(template)},
             )
     for category, text in DEFAULT_STATEMENT_TEMPLATES.items():
         StatementTemplate.objects.get_or_create(category=category, defaults={"text": text})

@@ -5,6 +5,7 @@ configuration) or from the settings the services use, so the page cannot drift f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -19,6 +20,9 @@ from policy.models import Intent, PolicySection, PolicyVersion, Severity, SlaRul
 from policy.selectors import policy_current
 from review import selectors as review_selectors
 from review.models import ChecklistItem, ReleaseStage, ReviewCriterion
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SEVERITY_ORDER = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL]
 INTENT_ORDER = [Intent.INADVERTENT, Intent.UNKNOWN, Intent.DELIBERATE]
@@ -138,18 +142,18 @@ def _changes_between(policy: PolicyVersion, previous: PolicyVersion | None) -> P
 @dataclass(frozen=True)
 class Rung:
     intent: str
-    intent_label: str
+    intent_label: StrOrPromise
     min_active_strikes: int
-    actions: list[str]  # labels, in the reader's language
+    actions: list[StrOrPromise]  # labels, in the reader's language
     strike_days: int
 
 
 @dataclass(frozen=True)
 class SeverityLadder:
     severity: str
-    label: str
+    label: StrOrPromise
     rungs: list[Rung]
-    categories: list[str]
+    categories: list[StrOrPromise]
 
 
 def strike_ladder() -> list[SeverityLadder]:
@@ -157,7 +161,7 @@ def strike_ladder() -> list[SeverityLadder]:
     by_severity: dict[str, list[Rung]] = {s: [] for s in SEVERITY_ORDER}
     rules = sorted(
         StrikeRule.objects.all(),
-        key=lambda r: (INTENT_ORDER.index(r.intent) if r.intent in INTENT_ORDER else 9, r.min_active_strikes),
+        key=lambda r: (INTENT_ORDER.index(Intent(r.intent)) if r.intent in INTENT_ORDER else 9, r.min_active_strikes),
     )
     for rule in rules:
         by_severity.setdefault(rule.severity, []).append(
@@ -182,13 +186,13 @@ def strike_ladder() -> list[SeverityLadder]:
     ]
 
 
-def _action_label(kind: str) -> str:
+def _action_label(kind: str) -> StrOrPromise:
     return EnforcementAction.Kind(kind).label if kind in EnforcementAction.Kind.values else kind
 
 
-def category_severities() -> dict[str, list[str]]:
+def category_severities() -> dict[str, list[StrOrPromise]]:
     """Severity -> the names of the report categories the SLA table gives that severity."""
-    result: dict[str, list[str]] = {}
+    result: dict[str, list[StrOrPromise]] = {}
     for category, severity in SlaRule.objects.order_by("-priority").values_list("category", "severity"):
         result.setdefault(severity, []).append(_category_label(category))
     return result
@@ -233,5 +237,5 @@ def release_stages() -> QuerySet[ReleaseStage]:
     return review_selectors.release_stages()
 
 
-def _category_label(key: str) -> str:
+def _category_label(key: str) -> StrOrPromise:
     return ReportCategory(key).label if key in ReportCategory.values else key.replace("_", " ")

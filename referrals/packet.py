@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 from django.db.models import Q
 from django.utils import timezone
 
+from hub.models import Repository
 from hubmod.actors import Actor
 from hubmod.audit.models import AuditEvent
 from moderation.models import Case
@@ -30,8 +31,9 @@ class PacketInfo:
 
 
 def _subject(case: Case) -> dict[str, Any]:
-    if case.repository_id:
-        repo = case.repository
+    subject = case.subject
+    if isinstance(subject, Repository):
+        repo = subject
         return {
             "type": "repository",
             "id": repo.full_name,
@@ -41,8 +43,7 @@ def _subject(case: Case) -> dict[str, Any]:
             "visibility": repo.visibility,
             "files": [{"path": f.path, "sha256": f.sha256, "size": f.size} for f in repo.files.order_by("path")],
         }
-    account = case.account
-    return {"type": "account", "id": account.handle, "standing": account.standing}
+    return {"type": "account", "id": subject.handle, "standing": subject.standing}
 
 
 def preservation_snapshot(case: Case) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from moderation.models import OPEN_CASE_STATES, Case
@@ -59,6 +61,6 @@ def case_on_hold(*, case_id: int) -> bool:
     return _active_holds().filter(case_id=case_id).exists()
 
 
-def held_case_ids() -> QuerySet:
+def held_case_ids() -> QuerySet[PreservationHold, Any]:
     """The ids of cases with a standing hold, as a subquery."""
     return _active_holds().values("case_id")

@@ -28,7 +28,9 @@ def _require(actor: Actor, perm: str, what: str) -> None:
 
 
 def _hold_place(*, case: Case, actor: Actor, reason: str, referral: Referral | None = None) -> PreservationHold:
-    hold = PreservationHold.objects.create(case=case, referral=referral, reason=reason, placed_by=actor.user)
+    hold = PreservationHold.objects.create(
+        case=case, referral=referral, reason=reason, placed_by=actor.person(what="a preservation hold")
+    )
     audit.record(
         actor=actor,
         verb="preservationhold.placed",
@@ -76,7 +78,7 @@ def referral_create(
         reference=reference.strip(),
         notes=notes,
         preserved=preservation_snapshot(case),
-        created_by=actor.user,
+        created_by=actor.person(what="a referral"),
     )
     audit.record(
         actor=actor,

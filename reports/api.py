@@ -190,7 +190,7 @@ class ReportStatusApi(APIView):
         body = {"id": report.pk, "status": found.status}
         if found.decision is not None:
             body.update(
-                decided_at=found.decided_at.isoformat(),
+                decided_at=found.decided_at.isoformat() if found.decided_at else None,
                 outcome=found.outcome,
                 decision=found.decision.pk,
             )

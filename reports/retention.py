@@ -76,7 +76,7 @@ def _file_delete(evidence_id: int) -> None:
     if evidence is None:
         return
     name = evidence.file.name
-    if not Evidence.objects.filter(file=name, purged_at__isnull=True).exists():
+    if name and not Evidence.objects.filter(file=name, purged_at__isnull=True).exists():
         default_storage.delete(name)
     Evidence.objects.filter(pk=evidence_id).update(file="")
 

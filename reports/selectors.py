@@ -51,6 +51,8 @@ def report_status(report: Report) -> ReportStatus:
     if case.state != Case.State.RESOLVED:
         return ReportStatus(report, "in_review", None)
     decision = case.decisions.prefetch_related("actions").order_by("-id").first()
+    if decision is None:  # a resolved case has its decision; read before it was written, say so
+        return ReportStatus(report, "in_review", None)
     if decision.outcome == Decision.Outcome.ACTIONED:
         reversal = decision_reversal(decision)
         if reversal is not None:

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -22,7 +23,7 @@ from hubmod.tasks import dispatch_on_commit
 from moderation.services.cases import SubjectCases, case_for_report, case_mark_surge, repository_with_cases
 from reports.categories import category_get
 from reports.evidence import EvidenceFile, evidence_store
-from reports.models import Report, Reporter
+from reports.models import Evidence, Report, Reporter
 from reports.serializers import details_validate
 
 
@@ -157,7 +158,7 @@ class Stored:
 def _store(report: Report, *, count_surge: bool) -> Stored:
     """Insert the report; count its case's reporters in the surge window if asked; lock the chain."""
     since = timezone.now() - timedelta(minutes=settings.SURGE_WINDOW_MINUTES)
-    surge_params = [report.case_id, report.reporter_key, since, report.case_id, since]
+    surge_params: list[Any] = [report.case_id, report.reporter_key, since, report.case_id, since]
     if not insertable(Report):
         distinct = None
         if count_surge:  # counted before the insert, as the single statement counts it
@@ -181,7 +182,7 @@ def report_file(
     actor: Actor,
     subject: Subject,
     category: str,
-    details: dict,
+    details: dict[str, Any],
     reporter: ReporterIdentity,
     origin: Origin,
 ) -> tuple[Report, str]:
@@ -284,10 +285,10 @@ def report_file(
 
 
 @transaction.atomic
-def report_add_evidence(*, report_id: int, actor: Actor, files: list[EvidenceFile]) -> list:
+def report_add_evidence(*, report_id: int, actor: Actor, files: list[EvidenceFile]) -> list[Evidence]:
     report = Report.objects.select_for_update().get(pk=report_id)
     spec = category_get(report.category)
-    if not spec.accepts_evidence:
+    if spec is None or not spec.accepts_evidence:
         raise ApplicationError(
             "No attachments for this category.",
             field_errors={"file": ["Do not attach files to this report; describe where the content is instead."]},

@@ -109,7 +109,7 @@ def report_appeal(request, report_id: int):
     form = ReporterAppealForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and found.decision is None:
         form.add_error(None, _("This report has not been decided yet: there is no decision to appeal."))
-    elif request.method == "POST" and form.is_valid():
+    elif request.method == "POST" and form.is_valid() and found.decision is not None:
         try:
             appeal_submit(
                 actor=Actor.reporter(),

@@ -93,7 +93,7 @@ class ReleaseStagesApi(APIView):
 
 class ReviewOutputSerializer(serializers.ModelSerializer):
     repository = serializers.CharField(source="repository.full_name")
-    criteria = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    criteria = serializers.SlugRelatedField[ReviewCriterion](slug_field="name", many=True, read_only=True)
     assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
     decided_by = serializers.CharField(source="decided_by.username", allow_null=True, default=None)
 

@@ -6,6 +6,8 @@ the public reads; assessments, reviews and releases are what hubmod made of each
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -253,7 +255,7 @@ class Review(ConcurrentTransitionMixin, TimestampedModel):
         source=[State.PENDING, State.IN_REVIEW],
         target=State.LABELLED,
         permission="review.decide_review",
-        conditions=[lambda review: review.kind == Review.Kind.DOCUMENTATION],
+        conditions=[lambda review: cast(Review, review).kind == Review.Kind.DOCUMENTATION],
     )
     def label(self, *, by, at, reasons: str, requested_items: list[str]) -> None:
         self._record_decision(by=by, at=at, reasons=reasons, requested_items=requested_items)

@@ -5,6 +5,6 @@ from moderation.models import Case
 
 
 def case_opened(*, case: Case) -> None:
-    if case.repository_id is not None and case.repository.release_stage:
+    if case.repository is not None and case.repository.release_stage:
         # A severe case halts a staged release.
         dispatch_on_commit("review.release_case_opened", case.pk)

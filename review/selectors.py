@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from hub.models import Repository, ReviewStatus
-from moderation.models import OPEN_CASE_STATES
+from moderation.models import OPEN_CASE_STATES, Case
 from policy.models import Severity, SlaRule
 from review.models import (
     OPEN_REVIEW_STATES,
@@ -52,7 +52,7 @@ def severe_categories() -> list[str]:
     return list(SlaRule.objects.filter(severity__in=SEVERE).values_list("category", flat=True))
 
 
-def open_severe_cases(repository: Repository):
+def open_severe_cases(repository: Repository) -> QuerySet[Case]:
     return repository.cases.filter(state__in=OPEN_CASE_STATES, category__in=severe_categories())
 
 

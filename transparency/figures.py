@@ -47,7 +47,7 @@ class Figure:
         """The figure over these days, added up from their rollups."""
         if not runs:
             return []
-        rows = self.rollup.objects.filter(on_days(runs)).order_by()
+        rows = self.rollup._default_manager.filter(on_days(runs)).order_by()
         sums = {f"{name}_sum": Sum(name) for name in self.counts()}
         names = list(self.dimensions())
         found = [rows.aggregate(**sums)] if not names else list(rows.values(*names).annotate(**sums))

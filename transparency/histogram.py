@@ -64,7 +64,7 @@ def percentiles(histogram: dict[int, int], shares: Iterable[float]) -> list[floa
                 return bucket_value(bucket)
         raise IndexError(index)
 
-    found = []
+    found: list[float | None] = []
     for share in shares:
         if not total:
             found.append(None)

@@ -11,6 +11,7 @@ from django.db import connection, models, transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
+from hubmod.sql import column, concrete_field
 from moderation.models import Case, Decision
 from transparency.figures import FIGURES, day_runs, moments_of, on_days
 from transparency.models import TransparencyDay
@@ -65,7 +66,7 @@ def transparency_days_roll_up(*, days: Iterable[date]) -> int:
             return 0
         moments = moments_of(runs, tz)
         for figure in FIGURES:
-            figure.rollup.objects.filter(on_days(runs)).delete()
+            figure.rollup._default_manager.filter(on_days(runs)).delete()
             _insert(figure.rollup, figure.by_day(moments, tz))
         return TransparencyDay.objects.filter(on_days(runs)).update(stale=False, rolled_up_at=timezone.now())
 
@@ -100,7 +101,7 @@ def transparency_rollup_all() -> int:
 def _first_day() -> date | None:
     # Actions and durations fall on their decision's day, so these three tables bound every figure.
     sources = (Case.reports.rel.related_model, Case, Decision)
-    firsts = [model.objects.aggregate(first=Min("created_at"))["first"] for model in sources]
+    firsts = [model._default_manager.aggregate(first=Min("created_at"))["first"] for model in sources]
     return min((day_of(first) for first in firsts if first is not None), default=None)
 
 
@@ -108,7 +109,9 @@ def _insert(model: type[models.Model], rows: QuerySet) -> None:
     """INSERT … SELECT: a figure's daily counts go into its rollup without leaving the database."""
     compiler = rows.query.get_compiler(connection=connection)
     select, params = compiler.as_sql()
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(alias).column) for *_, alias in compiler.select)
+    columns = ", ".join(
+        connection.ops.quote_name(column(concrete_field(model, alias))) for *_, alias in compiler.select
+    )
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         # Table and column names come from the model; every value is a parameter.

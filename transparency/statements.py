@@ -13,17 +13,25 @@ Only decisions that restrict something produce a statement; dismissals do not.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
+from hub.models import Repository
 from moderation.models import Decision
 from transparency.figures import case_reports
 from transparency.summary import _bounds
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+if TYPE_CHECKING:
+    pass
 
 # The EU and EEA member states: the scope of a decision that applies everywhere.
 EEA = [
@@ -124,7 +132,19 @@ def fit(text: str, limit: int, *, fallback: str) -> str:
     return _TRIM.sub("", text[:room]) + note
 
 
-def _source_type(decision: Decision) -> str:
+class FirstReport(TypedDict):
+    """What _decisions() annotates onto each decision from its case's first report."""
+
+    first_report_source: str | None
+    first_reporter_trusted: bool | None
+    first_report_category: str | None
+
+
+# A decision as _decisions() reads it. (A string: django-stubs-ext is for the checker only.)
+StatedDecision: TypeAlias = "WithAnnotations[Decision, FirstReport]"
+
+
+def _source_type(decision: StatedDecision) -> str:
     """From the first report of the case, annotated onto the decision by _decisions()."""
     if decision.first_report_source in (None, "automated"):
         return "SOURCE_VOLUNTARY"
@@ -135,7 +155,7 @@ def _source_type(decision: Decision) -> str:
     return "SOURCE_TYPE_OTHER_NOTIFICATION"
 
 
-def statement_of_reasons(decision: Decision, *, legal_grounds: str = "") -> dict:
+def statement_of_reasons(decision: StatedDecision, *, legal_grounds: str = "") -> dict:
     """One decision's statement. `decision` comes from _decisions() (its first report annotated),
     `legal_grounds` is what the reports of its case cite (_legal_grounds())."""
     case = decision.case
@@ -183,11 +203,12 @@ def statement_of_reasons(decision: Decision, *, legal_grounds: str = "") -> dict
         statement["category_specification"] = list(mapping.keywords)
     if mapping.keyword_other:
         statement["category_specification_other"] = mapping.keyword_other
-    if case.repository_id:
-        content_type, other = CONTENT_TYPE.get(case.repository.kind, ("CONTENT_TYPE_OTHER", "repository"))
-        content_date = case.repository.created_at.date()
+    subject = case.subject
+    if isinstance(subject, Repository):
+        content_type, other = CONTENT_TYPE.get(subject.kind, ("CONTENT_TYPE_OTHER", "repository"))
     else:
-        content_type, other, content_date = "CONTENT_TYPE_OTHER", "account", case.account.created_at.date()
+        content_type, other = "CONTENT_TYPE_OTHER", "account"
+    content_date = subject.created_at.date()
     statement["content_type"] = [content_type]
     if other:
         statement["content_type_other"] = other
@@ -215,7 +236,7 @@ def statement_of_reasons(decision: Decision, *, legal_grounds: str = "") -> dict
     return statement
 
 
-def _decisions():
+def _decisions() -> QuerySet[StatedDecision]:
     """The decisions that have a statement, with all a statement reads in one query: the case, its
     subject, and the first report's source, reporter trust and category (the source type)."""
     first = case_reports().filter(case_id=OuterRef("case_id")).order_by("id")
@@ -230,7 +251,7 @@ def _decisions():
     )
 
 
-def _legal_grounds(decisions: list[Decision]) -> dict[int, str]:
+def _legal_grounds(decisions: Sequence[Decision]) -> dict[int, str]:
     """The legal grounds the reports of these decisions' cases cite, by case, in one query (none
     when no decision rests on law)."""
     cases = {d.case_id for d in decisions if d.case.category in ILLEGAL_CATEGORIES}
@@ -247,7 +268,7 @@ def _legal_grounds(decisions: list[Decision]) -> dict[int, str]:
     return {case_id: " ".join(found) for case_id, found in grounds.items()}
 
 
-def statements_of(decisions: list[Decision]) -> list[dict]:
+def statements_of(decisions: Sequence[StatedDecision]) -> list[dict[str, Any]]:
     """The statements of decisions fetched with _decisions(): one more query, whatever their number."""
     grounds = _legal_grounds(decisions)
     return [statement_of_reasons(d, legal_grounds=grounds.get(d.case_id, "")) for d in decisions]

@@ -7,8 +7,10 @@ with the same groupings (transparency.figures), so the figures are exact either 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
@@ -136,7 +138,7 @@ def _total(rows) -> int:
     return sum(row["count"] for row in rows)
 
 
-def _summed(rows: list[dict], key: str) -> dict[str, int]:
+def _summed(rows: Sequence[Mapping[str, Any]], key: str) -> dict[str, int]:
     totals: dict[str, int] = {}
     for row in rows:
         if row[key] is not None:

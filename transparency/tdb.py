@@ -22,6 +22,7 @@ Switched on by configuration; nothing personal leaves in a statement.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -34,7 +35,7 @@ from hubmod.actors import SYSTEM
 from hubmod.audit import log as audit
 from moderation.models import Decision
 from transparency.models import StatementSubmission
-from transparency.statements import _decisions, puid, statements_of
+from transparency.statements import StatedDecision, _decisions, puid, statements_of
 
 BATCH = 100
 HELD = "The database holds this puid already."
@@ -49,7 +50,7 @@ class BatchResult:
     error: str = ""
 
 
-def _waiting_decisions() -> list[Decision]:
+def _waiting_decisions() -> list[StatedDecision]:
     # Never tried first, in decision order; then those tried before, the fewest attempts first: a
     # statement the database keeps refusing goes behind the rest instead of in front of them.
     # Two queries, so that the first walks the primary key instead of sorting every waiting row.
@@ -131,7 +132,7 @@ def _post(statements: list[dict]) -> tuple[int, dict] | str:
         return f"HTTP {response.status_code}, not JSON: {response.text[:2000]}"
 
 
-def _submissions_ensure(decisions: list[Decision]) -> None:
+def _submissions_ensure(decisions: Sequence[Decision]) -> None:
     StatementSubmission.objects.bulk_create(
         [StatementSubmission(decision=d, puid=puid(d)) for d in decisions], ignore_conflicts=True
     )

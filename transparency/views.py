@@ -110,6 +110,7 @@ def transparency_download(request, fmt: str):
     if form.errors:
         return HttpResponse(form_problems(form), status=400, content_type="text/plain; charset=utf-8")
     summary = transparency_summary(start=start, end=end)
+    response: HttpResponse
     if fmt == "json":
         response = JsonResponse(summary)
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -214,7 +214,7 @@ def record_all(*, actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
 
 
 @transaction.atomic(savepoint=False)
-def record_many(*, actor: Actor, verb: str, targets: list[models.Model], data: dict[str, Any] | None = None) -> int:
+def record_many(*, actor: Actor, verb: str, targets: Sequence[models.Model], data: dict[str, Any] | None = None) -> int:
     """One event per target, inserted in one statement: for fan-out such as lineage follow-up."""
     if not targets:
         return 0

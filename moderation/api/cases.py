@@ -75,7 +75,7 @@ class CaseDetailApi(APIView):
         detail = case_detail(case_id=case_id, user=request.user)
         if detail is None:
             raise Http404
-        return Response(CaseDetailOutputSerializer(detail.case, context={"request": request, "detail": detail}).data)
+        return Response(CaseDetailOutputSerializer(detail, context={"request": request}).data)
 
 
 def case_response(case_id: int) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -126,20 +127,29 @@ class DecisionOutputSerializer(serializers.ModelSerializer):
 class CaseDetailOutputSerializer(CaseOutputSerializer):
     """Everything a decision needs on one page. Staff only: reporters' identities are in it."""
 
-    # Shapes moderation.selectors.case_detail, passed as the context's `detail`; it reads nothing itself.
+    # Shapes what moderation.selectors.case_detail read (`detail`); it reads nothing itself.
 
     reports = serializers.SerializerMethodField()
     decisions = DecisionOutputSerializer(many=True)
-    context = serializers.SerializerMethodField()
+    # The API's field "context" (API.md); DRF's metaclass moves it out of the class, so it never
+    # hides Serializer.context at run time, which mypy cannot see.
+    context = serializers.SerializerMethodField()  # type: ignore[assignment]
     recommendation = serializers.SerializerMethodField()
     audit_trail = serializers.SerializerMethodField()
 
     class Meta(CaseOutputSerializer.Meta):
         fields = [*CaseOutputSerializer.Meta.fields, "reports", "decisions", "context", "recommendation", "audit_trail"]
 
+    def __init__(self, detail: CaseDetail | None = None, **kwargs: Any) -> None:
+        # Without a detail only for drf-spectacular, which reads the fields and serializes nothing.
+        super().__init__(detail.case if detail is not None else None, **kwargs)
+        self._detail = detail
+
     @property
     def detail(self) -> CaseDetail:
-        return self.context["detail"]
+        if self._detail is None:
+            raise TypeError("CaseDetailOutputSerializer serializes a moderation.selectors.CaseDetail.")
+        return self._detail
 
     def get_reports(self, case) -> list[dict]:
         # A restricted case's evidence is legal's alone: others see that it exists, not where to fetch it.

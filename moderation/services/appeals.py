@@ -6,6 +6,7 @@ the notifier reports a court action."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -84,7 +85,7 @@ def appeal_submit(
     statement: str,
     kind: str = Appeal.Kind.APPEAL,
     report_id: int | None = None,
-    counter_notice: dict | None = None,
+    counter_notice: dict[str, Any] | None = None,
 ) -> Appeal:
     decision = Decision.objects.select_for_update().select_related("case").filter(pk=decision_id).first()
     if decision is None:
@@ -93,7 +94,7 @@ def appeal_submit(
     if refusal is not None:
         raise refusal
     now = timezone.now()
-    fields = {"due_at": now + timedelta(days=settings.APPEAL_SLA_DAYS)}
+    fields: dict[str, Any] = {"due_at": now + timedelta(days=settings.APPEAL_SLA_DAYS)}
     if kind == Appeal.Kind.COUNTER_NOTICE:
         low, high = RESTORE_AFTER_BUSINESS_DAYS
         fields |= {
@@ -165,10 +166,14 @@ def _require_lesser_actions(appeal: Appeal, actions: list[str]) -> None:
 
 def _close(appeal: Appeal, *, actor: Actor, outcome: str, statement: str, actions: list[str]) -> None:
     """Record the outcome and carry it out through the enforcement machinery."""
-    transitions = {Appeal.State.UPHELD: "uphold", Appeal.State.OVERTURNED: "overturn", Appeal.State.MODIFIED: "modify"}
+    transitions: dict[str, str] = {
+        Appeal.State.UPHELD: "uphold",
+        Appeal.State.OVERTURNED: "overturn",
+        Appeal.State.MODIFIED: "modify",
+    }
     if outcome not in transitions:
         raise ApplicationError("Unknown outcome.", field_errors={"outcome": ["Choose upheld, overturned or modified."]})
-    extra = {"actions": actions} if outcome == Appeal.State.MODIFIED else {}
+    extra: dict[str, Any] = {"actions": actions} if outcome == Appeal.State.MODIFIED else {}
     audit.transition(
         appeal, transitions[outcome], actor=actor, by=actor.user, statement=statement, at=timezone.now(), **extra
     )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -69,9 +69,14 @@ class SubjectCases:
         for case in cases:
             if case.state in OPEN_CASE_STATES:
                 open_case = case
-            elif clean_case is None or case.resolved_at > clean_case.resolved_at:
+            elif clean_case is None or _resolved_at(case) > _resolved_at(clean_case):
                 clean_case = case
         return cls(open_case, clean_case)
+
+
+def _resolved_at(case: Case) -> datetime:
+    # A case that is not open has been resolved: it has its time.
+    return cast(datetime, case.resolved_at)
 
 
 def _open_and_clean_cases(subject: dict[str, Repository | Account], category: str) -> SubjectCases:
@@ -87,7 +92,8 @@ def repository_with_cases(full_name: str, category: str) -> tuple[Repository | N
         rows = [split_row(row, Repository, Case) for row in cursor.fetchall()]
     if not rows:
         return None, SubjectCases()
-    return rows[0][0], SubjectCases.of(case for _, case in rows if case is not None)
+    # Each row is the repository, with one of its cases or none (a LEFT JOIN).
+    return cast(Repository, rows[0][0]), SubjectCases.of(cast(Case, case) for _, case in rows if case is not None)
 
 
 def _brings_new_evidence(case: Case, *, evidence_files: int, path: str, revision: str) -> bool:
@@ -117,7 +123,10 @@ def case_for_report(
     brigading), unless they come from a trusted flagger or bring new evidence. `known` is the
     subject's cases when the caller has just read them (`repository_with_cases`).
     """
-    subject = {"repository": repository} if repository is not None else {"account": account}
+    # A report is about a repository or, failing that, an account (intake checked which).
+    subject: dict[str, Repository | Account] = (
+        {"repository": repository} if repository is not None else {"account": cast(Account, account)}
+    )
     sla = sla_for(category, trusted=trusted)
     cases = known if known is not None else _open_and_clean_cases(subject, category)
     existing, clean = cases.open, cases.clean

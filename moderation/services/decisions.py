@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from hub.models import Repository
 from hubmod import hooks
 from hubmod.actors import Actor
 from hubmod.audit import log as audit
@@ -74,7 +75,7 @@ def case_dismiss(
         outcome=Decision.Outcome.DISMISSED,
         dismissal_reason=reason,
         statement=statement,
-        decided_by=actor.user,
+        decided_by=actor.person(what="a decision"),
         appeal_deadline=_appeal_deadline(),
         automated_detection=_first_report_automated(case),
     )
@@ -135,7 +136,7 @@ def _resolve_ground(ground: Ground) -> dict[str, Any]:
             "ground_label": f"Hub policy {section.policy.version}, section {section.key}: {section.title}",
             "ground_text": section.text,
         }
-    clause = actionable_clause_get(clause_id=ground.license_clause)
+    clause = actionable_clause_get(clause_id=cast(int, ground.license_clause))  # exactly one ground, checked above
     if clause is None:
         raise ApplicationError(
             "Not an actionable license clause.",
@@ -204,7 +205,7 @@ def case_decide(
         outcome=Decision.Outcome.ACTIONED,
         intent=intent,
         statement=statement,
-        decided_by=actor.user,
+        decided_by=actor.person(what="a decision"),
         appeal_deadline=_appeal_deadline(),
         automated_detection=_first_report_automated(case),
         requested_actions=list(actions),
@@ -288,7 +289,9 @@ def decision_reject(*, decision_id: int, actor: Actor, reason: str) -> Decision:
 
 
 @transaction.atomic
-def repository_decommission(*, repository, actor: Actor, reason: str, ground: Ground, statement: str) -> Decision:
+def repository_decommission(
+    *, repository: Repository, actor: Actor, reason: str, ground: Ground, statement: str
+) -> Decision:
     """Remove a repository for good, with the reason recorded, through the usual decision path:
     a case, a decision with a ground and a statement, the notice and the right to appeal."""
     if Case.objects.filter(repository=repository, category="other", state__in=OPEN_CASE_STATES).exists():

@@ -7,6 +7,7 @@ import functools
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 from uuid import UUID
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from hub.services import subject_apply_effect
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.errors import NotFound
-from hubmod.sql import planned_once, read_as_orm
+from hubmod.sql import concrete_field, planned_once, read_as_orm
 from hubmod.tasks import dispatch_now, dispatch_on_commit
 from moderation.models import Case, Decision, EnforcementAction, Strike
 from moderation.selectors import notice_token_for
@@ -54,14 +55,14 @@ _LOCKED = " FOR UPDATE OF a SKIP LOCKED"
 
 
 @functools.cache
-def _outgoing_fields() -> tuple[models.Field, ...]:
+def _outgoing_fields() -> tuple[models.Field[Any, Any], ...]:
     """The model field behind each column `_OUTGOING_SELECT` selects, in order."""
     action = [
-        EnforcementAction._meta.get_field(name)
+        concrete_field(EnforcementAction, name)
         for name in ("id", "state", "kind", "reverses", "idempotency_key", "not_before", "created_at", "decision")
     ]
-    case, repository, account = Case._meta.get_field, Repository._meta.get_field, Account._meta.get_field
-    return (*action, case("repository"), repository("full_name"), case("account"), account("id"), account("handle"))
+    subject = [(Case, "repository"), (Repository, "full_name"), (Case, "account"), (Account, "id"), (Account, "handle")]
+    return (*action, *(concrete_field(model, name) for model, name in subject))
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class OutgoingAction:
         return cls._read(sql + (_LOCKED if connection.vendor == "postgresql" else ""), params)
 
     @classmethod
-    def _read(cls, sql: str, params: list) -> list[OutgoingAction]:
+    def _read(cls, sql: str, params: list[Any]) -> list[OutgoingAction]:
         with planned_once() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -111,13 +112,18 @@ class OutgoingAction:
 
     def subject_key(self) -> dict[str, int]:
         """The row the hub's acknowledgement changes, as `subject_apply_effect` takes it."""
-        return {"account_id": self.uploader_id} if self.hits_account else {"repository_id": self.repository_id}
+        return {"account_id": self.uploader_id} if self.hits_account else {"repository_id": self._repository_id}
 
     def subject_name(self) -> str:
-        return self.uploader_handle if self.hits_account else self.repository_full_name
+        return self.uploader_handle if self.hits_account else cast(str, self.repository_full_name)
+
+    @property
+    def _repository_id(self) -> int:
+        # case_has_one_subject: a case that is not about an account is about a repository.
+        return cast(int, self.repository_id)
 
 
-def webhook_payload(action: OutgoingAction) -> dict:
+def webhook_payload(action: OutgoingAction) -> dict[str, Any]:
     # The notice token is signed over the decision's pk alone: no need to load the decision for it.
     notice_token = notice_token_for(Decision(pk=action.decision_id))
     return {
@@ -154,7 +160,7 @@ def _send_claimed(claimed: list[OutgoingAction], client: HubClient) -> tuple[lis
         )
     )
     for index, outgoing in enumerate(claimed):
-        if outgoing.is_reversal:
+        if outgoing.reverses_id is not None:
             original = originals[outgoing.reverses_id]
             if original == EnforcementAction.State.PENDING:
                 waiting.append(outgoing.pk)
@@ -175,7 +181,7 @@ def _send_claimed(claimed: list[OutgoingAction], client: HubClient) -> tuple[lis
 def _record(sent: list[Sent]) -> list[float | None]:
     """Record each answer on its action (locked by the claim), in the caller's transaction."""
     actions = EnforcementAction.objects.in_bulk([s.outgoing.pk for s in sent])
-    delays = []
+    delays: list[float | None] = []
     for done in sent:
         action = actions[done.outgoing.pk]
         if action.state != EnforcementAction.State.PENDING:
@@ -189,7 +195,7 @@ def _record(sent: list[Sent]) -> list[float | None]:
         if action.state == EnforcementAction.State.APPLIED:
             # On the subject the webhook named: the one the hub has just applied it to.
             subject_apply_effect(**done.outgoing.subject_key(), kind=action.kind, revert=action.is_reversal)
-            if action.is_reversal:
+            if action.reverses_id is not None:
                 original = EnforcementAction.objects.select_for_update().get(pk=action.reverses_id)
                 audit.transition(original, "mark_reverted", actor=SYSTEM, data={"reversal": action.pk})
     return delays
@@ -222,7 +228,7 @@ def _send_and_record(claimed: list[OutgoingAction], client: HubClient | None) ->
     (or one of its own), the batch's audit events chained once."""
     sent, waiting, wait_seconds = _send_claimed(claimed, client or HubClient())
     with transaction.atomic(savepoint=False), audit.batched():
-        if waiting:
+        if waiting and wait_seconds is not None:
             _set_aside(waiting, wait_seconds)
         delays = _record(sent)
     return Outcome(sent, waiting, wait_seconds, delays)

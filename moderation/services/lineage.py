@@ -34,7 +34,7 @@ def lineage_open_cases(*, decision_id: int) -> int:
     opened = 0
     for start in range(0, len(descendants), BATCH):
         batch = descendants[start : start + BATCH]
-        ids = [r.repository_id for r in batch]
+        ids = [r.repository_id for r in batch if r.repository_id is not None]
         with transaction.atomic():
             linked = Case.objects.filter(linked_from=parent, repository_id__in=ids)
             before = set(linked.values_list("pk", flat=True))

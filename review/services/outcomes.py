@@ -28,7 +28,7 @@ def review_for_token(token: str) -> Review | None:
 
 
 def review_url(review: Review) -> str:
-    return settings.BASE_URL + reverse("review-notice", args=[review_token_for(review)])
+    return f"{settings.BASE_URL}{reverse('review-notice', args=[review_token_for(review)])}"
 
 
 def review_completed(*, review: Review) -> None:

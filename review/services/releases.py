@@ -8,6 +8,8 @@ sent to the hub as a signed `release.stage_changed` webhook.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -120,7 +122,7 @@ def release_case_opened(*, case_id: int) -> bool:
     release = (
         Release.objects.select_for_update()
         .select_related("stage", "repository")
-        .filter(repository_id=case.repository_id)
+        .filter(repository_id=cast(int, case.repository_id))  # open_severe_case: a repository's
         .first()
     )
     if release is None or (release.last_halt_case_id or 0) >= case.pk:
@@ -142,7 +144,7 @@ def release_case_opened(*, case_id: int) -> bool:
 
 def open_severe_case(case_id: int) -> Case | None:
     case = Case.objects.select_related("repository").filter(pk=case_id, repository__isnull=False).first()
-    if case is None or not open_severe_cases(case.repository).filter(pk=case.pk).exists():
+    if case is None or case.repository is None or not open_severe_cases(case.repository).filter(pk=case.pk).exists():
         return None
     return case
 

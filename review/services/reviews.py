@@ -14,11 +14,11 @@ from review.selectors import checklist_items
 from review.services.outcomes import review_completed
 from review.services.prepublication import repository_review_status_set
 
-_STATUS_AFTER = {
+_STATUS_AFTER: dict[str, str] = {
     Review.Outcome.APPROVED: ReviewStatus.APPROVED,
     Review.Outcome.CHANGES_REQUESTED: ReviewStatus.CHANGES_REQUESTED,
 }
-_TRANSITION = {
+_TRANSITION: dict[str, str] = {
     Review.Outcome.APPROVED: "approve",
     Review.Outcome.CHANGES_REQUESTED: "request_changes",
     Review.Outcome.LABELLED: "label",
