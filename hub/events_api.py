@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from hub.events import hub_event_retry
 from hub.models import HubEvent
+from hub.selectors import hub_events
 from hubmod.api import require_perm
 from hubmod.auth import actor_for
 from hubmod.schema import error
@@ -32,10 +33,7 @@ class HubEventListApi(APIView):
         state = request.query_params.get("state") or None
         if state and state not in HubEvent.State.values:
             raise serializers.ValidationError({"state": [f"Use one of: {', '.join(HubEvent.State.values)}."]})
-        events = HubEvent.objects.select_related("repository").order_by("-id")
-        if state:
-            events = events.filter(state=state)
-        return Response(HubEventOutputSerializer(events[:500], many=True).data)
+        return Response(HubEventOutputSerializer(hub_events(state=state), many=True).data)
 
 
 class HubEventRetryApi(APIView):

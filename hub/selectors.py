@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count, Q
 
-from hub.models import Repository
+from hub.models import HubEvent, Repository
 
 
 def repository_get(*, full_name: str) -> Repository | None:
@@ -70,3 +70,11 @@ def repository_ancestors(repository: Repository) -> list[Relative]:
     with connection.cursor() as cursor:
         cursor.execute(_ANCESTORS_SQL, [repository.pk, LINEAGE_MAX_DEPTH, repository.full_name])
         return [Relative(full_name, depth) for full_name, depth in cursor.fetchall()]
+
+
+def hub_events(*, state: str | None = None, limit: int = 500) -> list[HubEvent]:
+    """The newest events of the hub's outbox, in one state or all, with their repositories."""
+    events = HubEvent.objects.select_related("repository").order_by("-id")
+    if state:
+        events = events.filter(state=state)
+    return list(events[:limit])

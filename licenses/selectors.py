@@ -68,3 +68,13 @@ def actionable_catalogue() -> QuerySet[License]:
     return License.objects.filter(actionable=True).prefetch_related(
         Prefetch("clauses", queryset=LicenseClause.objects.filter(actionable=True).order_by("ref"))
     )
+
+
+def unactionable_licenses() -> QuerySet[License]:
+    """Licenses the hub knows and does not act on, each with the reason (its rationale)."""
+    return License.objects.filter(actionable=False).order_by("key")
+
+
+def license_choices() -> list[tuple[str, str]]:
+    """(key, name) of every license in the catalogue, for a report form's choice."""
+    return list(License.objects.order_by("key").values_list("key", "name"))

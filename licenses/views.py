@@ -1,7 +1,6 @@
 from django.shortcuts import render
 
-from licenses.models import License
-from licenses.selectors import actionable_catalogue
+from licenses.selectors import actionable_catalogue, unactionable_licenses
 
 
 def catalogue(request):
@@ -11,6 +10,6 @@ def catalogue(request):
         "licenses/catalogue.html",
         {
             "actionable": actionable_catalogue(),
-            "not_actionable": License.objects.filter(actionable=False).order_by("key"),
+            "not_actionable": unactionable_licenses(),
         },
     )

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from hubmod.staff.selectors import staff_members
 from licenses.selectors import actionable_catalogue
 from moderation.models import Case, Decision, EnforcementAction
 from moderation.selectors import CURSOR_PATTERN
@@ -95,7 +95,7 @@ class UsernameChoiceField(forms.ModelChoiceField):
 
 class ReassignForm(forms.Form):
     assignee = UsernameChoiceField(
-        queryset=get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct().order_by("username"),
+        queryset=staff_members(),
         to_field_name="username",
         label="Hand to",
     )

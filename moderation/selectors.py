@@ -293,6 +293,11 @@ def appeal_get(*, appeal_id: int) -> Appeal | None:
     return Appeal.objects.select_related("decision__case", "decision__decided_by").filter(pk=appeal_id).first()
 
 
+def uploader_appeals(decision: Decision) -> QuerySet[Appeal]:
+    """What the uploader has filed against a decision, newest first, for their notice page."""
+    return decision.appeals.filter(appellant=Appeal.Appellant.UPLOADER).order_by("-id")
+
+
 def decision_get(*, decision_id: int) -> Decision:
     return Decision.objects.select_related("decided_by", "approved_by", "policy_section").get(pk=decision_id)
 

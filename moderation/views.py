@@ -11,7 +11,7 @@ from hubmod.actors import Actor
 from hubmod.errors import ApplicationError
 from moderation.forms import CounterNoticeForm
 from moderation.models import Appeal
-from moderation.selectors import decision_for_notice_token
+from moderation.selectors import decision_for_notice_token, uploader_appeals
 from moderation.services.appeals import appeal_refusal, appeal_submit
 
 
@@ -60,7 +60,7 @@ def notice(request, token: str):
             else:
                 messages.success(request, _("Received. We will tell you the outcome."))
                 return redirect("notice", token=token)
-    appeals = decision.appeals.filter(appellant=Appeal.Appellant.UPLOADER).order_by("-id")
+    appeals = uploader_appeals(decision)
     # The service's own rule decides whether the forms are offered, and says why when they are not.
     why_not = appeal_refusal(decision=decision, appellant=Appeal.Appellant.UPLOADER)
     return render(

@@ -57,6 +57,10 @@ def hold_list(*, case_id: int | None = None, active: bool | None = None) -> Quer
     return holds
 
 
+def hold_get(*, hold_id: int) -> PreservationHold | None:
+    return PreservationHold.objects.filter(pk=hold_id).first()
+
+
 def case_on_hold(*, case_id: int) -> bool:
     return _active_holds().filter(case_id=case_id).exists()
 

@@ -18,8 +18,7 @@ from moderation.forms import form_problems
 from moderation.restriction import RESTRICTED_PERM, case_is_restricted
 from moderation.selectors import case_get
 from referrals.forms import HoldForm, HoldReleaseForm, ReferralForm
-from referrals.models import PreservationHold
-from referrals.selectors import hold_list, legal_queue, referral_get, referral_list
+from referrals.selectors import hold_get, hold_list, legal_queue, referral_get, referral_list
 from referrals.services import hold_place, hold_release, referral_create, referral_packet_export
 
 legal_only = permission_required(RESTRICTED_PERM, raise_exception=True)
@@ -115,7 +114,7 @@ def hold_new(request, case_id: int):
 @permission_required("referrals.change_preservationhold", raise_exception=True)
 @require_POST
 def hold_release_view(request, hold_id: int):
-    hold = PreservationHold.objects.filter(pk=hold_id).first()
+    hold = hold_get(hold_id=hold_id)
     if hold is None:
         raise Http404("No such hold.")
     form = HoldReleaseForm(request.POST)

@@ -7,8 +7,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from licenses.models import License
-from licenses.selectors import actionable_catalogue
+from licenses.selectors import actionable_catalogue, license_choices
 from policy.selectors import policy_current
 from reports.categories import Category, DetailField
 from reports.lines import LINES_PATTERN, parse_lines
@@ -50,7 +49,7 @@ def _form_field(spec: DetailField) -> forms.Field:
         sections = policy.sections.order_by("key").values_list("key", "title") if policy else []
         return forms.ChoiceField(choices=[("", "—"), *((k, f"{t} ({k})") for k, t in sections)], **common)
     if spec.type == "license":
-        keys = License.objects.order_by("key").values_list("key", "name")
+        keys = license_choices()
         return forms.ChoiceField(choices=[("", "—"), *((k, f"{k} — {n}") for k, n in keys)], **common)
     if spec.type == "license_clause":
         return forms.TypedChoiceField(choices=[("", "—"), *_clause_choices()], coerce=int, **common)

@@ -3,8 +3,6 @@ staged releases for the hub and staff."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
@@ -25,7 +23,7 @@ from review.selectors import (
     release_stages,
     review_criteria,
     review_get,
-    review_queue,
+    review_queue_page,
 )
 from review.services.releases import GateClosed, release_advance, release_start
 from review.services.reviews import review_claim, review_decide, review_release
@@ -151,22 +149,11 @@ class ReviewListApi(APIView):
     )
     def get(self, request):
         query = validated(self.FilterSerializer, request.query_params.dict())
-        reviews = review_queue(
-            filters=ReviewQueueFilters(state=query.get("state"), kind=query.get("kind"), overdue=query["overdue"])
-        ).prefetch_related("criteria")
-        if query.get("cursor"):
-            micros, last_id = (int(part) for part in query["cursor"].split("."))
-            try:
-                due = datetime.fromtimestamp(micros / 1_000_000, tz=UTC)
-            except (OverflowError, ValueError, OSError) as exc:
-                raise serializers.ValidationError({"cursor": ["This cursor is out of range."]}) from exc
-            reviews = reviews.filter(due_at__gte=due).exclude(due_at=due, id__lte=last_id)
-        page = list(reviews[: PAGE_SIZE + 1])
-        next_cursor = None
-        if len(page) > PAGE_SIZE:
-            page = page[:PAGE_SIZE]
-            last = page[-1]
-            next_cursor = f"{int(last.due_at.timestamp() * 1_000_000)}.{last.pk}"
+        page, next_cursor = review_queue_page(
+            filters=ReviewQueueFilters(state=query.get("state"), kind=query.get("kind"), overdue=query["overdue"]),
+            cursor=query.get("cursor") or None,
+            size=PAGE_SIZE,
+        )
         return Response({"results": ReviewOutputSerializer(page, many=True).data, "next": next_cursor})
 
 

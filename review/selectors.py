@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from hub.models import Repository, ReviewStatus
+from hubmod.errors import ApplicationError
 from moderation.models import OPEN_CASE_STATES, Case
 from policy.models import Severity, SlaRule
 from review.models import (
@@ -72,6 +74,24 @@ def review_queue(*, filters: ReviewQueueFilters) -> QuerySet[Review]:
     if filters.overdue:
         reviews = reviews.filter(due_at__lt=timezone.now())
     return reviews.order_by("due_at", "id")
+
+
+def review_queue_page(*, filters: ReviewQueueFilters, cursor: str | None, size: int) -> tuple[list[Review], str | None]:
+    """One page of the review queue after `cursor` (keyset: `dueMicroseconds.id` of the last review
+    shown), and the next page's cursor."""
+    reviews = review_queue(filters=filters).prefetch_related("criteria")
+    if cursor:
+        micros, last_id = (int(part) for part in cursor.split("."))
+        try:
+            due = datetime.fromtimestamp(micros / 1_000_000, tz=UTC)
+        except (OverflowError, ValueError, OSError) as exc:
+            raise ApplicationError("Bad cursor.", field_errors={"cursor": ["This cursor is out of range."]}) from exc
+        reviews = reviews.filter(due_at__gte=due).exclude(due_at=due, id__lte=last_id)
+    page = list(reviews[: size + 1])
+    if len(page) <= size:
+        return page, None
+    last = page[size - 1]
+    return page[:size], f"{int(last.due_at.timestamp() * 1_000_000)}.{last.pk}"
 
 
 def review_get(review_id: int) -> Review:

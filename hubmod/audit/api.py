@@ -12,8 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hubmod.api import MAX_ID, validated
-from hubmod.audit.checkpoints import as_published, key_id, public_keys, signing_key
-from hubmod.audit.models import AuditCheckpoint
+from hubmod.audit.checkpoints import as_published, checkpoints_after, key_id, public_keys, signing_key
 from hubmod.schema import error
 
 PAGE = 1000
@@ -52,7 +51,7 @@ class AuditCheckpointListApi(APIView):
     )
     def get(self, request):
         after = validated(self.InputSerializer, dict(request.query_params.items()))["after"]
-        rows = list(AuditCheckpoint.objects.filter(seq__gt=after).order_by("seq")[: PAGE + 1])
+        rows = checkpoints_after(seq=after, limit=PAGE + 1)
         more = len(rows) > PAGE
         rows = rows[:PAGE]
         following = None

@@ -121,6 +121,11 @@ class Published:
     sinks: list[str]
 
 
+def checkpoints_after(*, seq: int, limit: int) -> list[AuditCheckpoint]:
+    """Published checkpoints past `seq`, oldest first: a page of the public list."""
+    return list(AuditCheckpoint.objects.filter(seq__gt=seq).order_by("seq")[:limit])
+
+
 def checkpoint_publish() -> Published | None:
     """Sign the chain's head and publish it; None while the chain is empty.
 
