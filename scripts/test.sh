@@ -18,6 +18,8 @@ skipped=()
 echo "== lint"
 .venv/bin/ruff check . || exit 1
 .venv/bin/ruff format --check . || exit 1
+.venv/bin/lint-imports --no-cache >/dev/null || { .venv/bin/lint-imports --no-cache; echo "An import breaks the layers of DESIGN.md (pyproject.toml [tool.importlinter])." >&2; exit 1; }
+.venv/bin/mypy || { echo "mypy found type errors: run .venv/bin/mypy." >&2; exit 1; }
 .venv/bin/python manage.py check --fail-level WARNING || exit 1
 .venv/bin/python manage.py spectacular --validate --fail-on-warn --file /dev/null 2>/dev/null || { echo "The OpenAPI schema has warnings: run manage.py spectacular --validate --fail-on-warn." >&2; exit 1; }
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration." >&2; exit 1; }
@@ -46,6 +48,12 @@ fi
 .venv/bin/python manage.py collectstatic --no-input -v0 || exit 1
 
 export CELERY_QUEUE="hubmod-test-$$"
+# The suite waits on I/O much of the time (the stand-in hub, a real worker, chromium), so it runs on
+# more pytest-xdist workers than cores (TEST_WORKERS overrides; 0 runs it in this one process). Each
+# worker has its own test database (pytest-django), queue and cache database (tests/conftest.py):
+# the cache databases count down from the one given, so keep the broker's above it.
+cores=$(nproc 2>/dev/null || echo 2)
+workers=${TEST_WORKERS:-$(( cores * 2 > 4 ? 4 : cores * 2 ))}
 export CONN_MAX_AGE=0
 embedded_broker="sqla+sqlite:///$PWD/celery-broker-test.sqlite3"
 rm -f celery-broker-test.sqlite3* hubmod-test.sqlite3*
@@ -56,10 +64,10 @@ env -u DATABASE_URL -u REDIS_URL CELERY_BROKER_URL="$embedded_broker" \
 
 if [ $status -eq 0 ]; then
   echo "== whole suite on PostgreSQL ($database_url) and Redis ($redis_url)"
-  DATABASE_URL=$database_url REDIS_URL=$redis_url REDIS_CACHE_URL=$redis_cache_url .venv/bin/python -m pytest "$@"
+  DATABASE_URL=$database_url REDIS_URL=$redis_url REDIS_CACHE_URL=$redis_cache_url .venv/bin/python -m pytest -n "$workers" "$@"
 else
   echo "== whole suite on SQLite"
-  env -u DATABASE_URL -u REDIS_URL CELERY_BROKER_URL="$embedded_broker" .venv/bin/python -m pytest "$@"
+  env -u DATABASE_URL -u REDIS_URL CELERY_BROKER_URL="$embedded_broker" .venv/bin/python -m pytest -n "$workers" "$@"
 fi
 result=$?
 if [ ${#skipped[@]} -gt 0 ]; then

@@ -31,6 +31,9 @@ from hubmod.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
 from hubmod.celery import app as celery_app
 from tests.factories import RepositoryFactory
 
+# Checkpoints and verify count from the chain's first event: each test starts from an empty log.
+pytestmark = pytest.mark.usefixtures("empty_audit_log")
+
 BASE_DIR = Path(django_settings.BASE_DIR)
 
 

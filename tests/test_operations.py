@@ -32,7 +32,7 @@ def test_metrics_expose_request_figures_and_the_queue(client):
     assert 'hubmod_hub_events{state="failed"} 0.0' in text
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_health_checks_the_database_cache_storage_and_with_redis_a_worker(client, settings):
     response = client.get("/health/?format=json")
 

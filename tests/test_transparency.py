@@ -13,26 +13,20 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests import flows
 from tests.conftest import api_for
 from tests.dsa_tdb import problems
 from tests.factories import RepositoryFactory, appeal_reviewer, moderator
-from tests.reports.samples import IDENTITY, complete_details
+from tests.reports.samples import IDENTITY
 
 
 def file(repo, category):
-    body = {"subject": {"type": "repository", "id": repo.full_name}, "category": category,
-            "details": complete_details(category), "reporter": IDENTITY}  # fmt: skip
-    return APIClient().post("/api/v1/reports", body, format="json").json()
+    return flows.file(repo, category, reporter=IDENTITY)
 
 
 def decide(client, case_id, actions, ground):
-    client.post(f"/api/v1/cases/{case_id}/claim")
-    return client.post(
-        f"/api/v1/cases/{case_id}/decide",
-        {"actions": actions, "ground": ground, "intent": "deliberate", "statement": "Facts and reasons.",
-         "departure_reason": "Test."},
-        format="json",
-    ).json()  # fmt: skip
+    return flows.decide(client, case_id, actions=actions, ground=ground, statement="Facts and reasons.",
+                        departure_reason="Test.").json()  # fmt: skip
 
 
 @pytest.fixture
@@ -45,8 +39,7 @@ def known_set(seeded, hub_receiver):
     d3 = decide(mod, file(RepositoryFactory(), "illegal_content")["case_id"], ["disable", "restrict_account"],
                 {"policy_section": "illegal-content"})  # fmt: skip
     dismissed = file(RepositoryFactory(), "other")["case_id"]
-    mod.post(f"/api/v1/cases/{dismissed}/claim")
-    mod.post(f"/api/v1/cases/{dismissed}/dismiss", {"reason": "no_violation", "statement": "Fine."}, format="json")
+    flows.dismiss(mod, dismissed)
     decide(mod, file(RepositoryFactory(), "other")["case_id"], ["suspend_account"], {"policy_section": "harmful-use"})
     from moderation.models import Appeal, Decision
 

@@ -64,6 +64,10 @@ class Worker:
             "solo",
             "-Q",
             queue,
+            # Each xdist worker runs a Celery worker of its own on the one broker: a name of its own
+            # keeps their replies to a broadcast ping (the health check's) apart.
+            "-n",
+            f"{queue}-{os.getpid()}@%h",
             "--without-heartbeat",
             "--without-mingle",
             "--without-gossip",

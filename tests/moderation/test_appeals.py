@@ -1,7 +1,6 @@
 """Appeals: the window, one open appeal at a time, never decided by who decided or approved, each
 outcome's effect on actions, strikes and notices; DMCA counter-notices on the statutory clock."""
 
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,33 +11,10 @@ from rest_framework.test import APIClient
 from hub.models import Repository
 from moderation.models import Appeal, Case, Decision, EnforcementAction, Strike
 from moderation.services.appeals import counter_notices_restore
+from tests import flows
 from tests.conftest import api_for
 from tests.factories import AccountFactory, RepositoryFactory, appeal_reviewer, moderator
-from tests.reports.samples import complete_details
-
-
-def file(repo, category="other", reporter=None):
-    body = {"subject": {"type": "repository", "id": repo.full_name}, "category": category,
-            "details": complete_details(category)}  # fmt: skip
-    if reporter:
-        body["reporter"] = reporter
-    return APIClient().post("/api/v1/reports", body, format="json").json()
-
-
-def decide(user, case_id, actions=("delist",), ground="harmful-use"):
-    client = api_for(user)
-    client.post(f"/api/v1/cases/{case_id}/claim")
-    return client.post(
-        f"/api/v1/cases/{case_id}/decide",
-        {"actions": list(actions), "ground": {"policy_section": ground}, "intent": "deliberate",
-         "statement": "Facts and reasons.", "departure_reason": "Test."},
-        format="json",
-    ).json()  # fmt: skip
-
-
-def notice_token(mailoutbox, email="uploader@example.org"):
-    mail = next(m for m in mailoutbox if m.to == [email] and "/notices/" in m.body)
-    return re.search(r"/notices/([^/\s]+)/", mail.body).group(1)
+from tests.flows import appeal_decide, committed, decide, dismiss, file, notice_token
 
 
 @pytest.fixture
@@ -47,25 +23,22 @@ def decided(seeded, hub_receiver, mailoutbox):
     AccountFactory(handle="uploader", email="uploader@example.org")
     repo = RepositoryFactory(owner__handle="uploader", name="demo")
     decider = moderator()
-    body = decide(decider, file(repo)["case_id"])
+    with committed():  # the delist reaches the hub and the notice is mailed
+        body = decide(api_for(decider), file(repo)["case_id"], departure_reason="Test.").json()
     return {"repo": repo, "decider": decider, "decision": body["decision"]["id"], "token": notice_token(mailoutbox)}
 
 
 def appeal(decided, statement="It is mine.", **extra):
-    return APIClient().post(
-        "/api/v1/appeals",
-        {"decision": decided["decision"], "statement": statement, "token": decided["token"], **extra},
-        format="json",
-    )
+    with committed():
+        return flows.appeal(decided["decision"], decided["token"], statement, **extra)
 
 
 def review(user, appeal_id, outcome, **extra):
-    return api_for(user).post(
-        f"/api/v1/appeals/{appeal_id}/decide", {"outcome": outcome, "statement": "Reviewed.", **extra}, format="json"
-    )
+    with committed():
+        return appeal_decide(user, appeal_id, outcome, **extra)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_an_appeal_after_the_window_is_400_and_inside_it_201(decided):
     Decision.objects.filter(pk=decided["decision"]).update(appeal_deadline=timezone.now() - timedelta(seconds=1))
     late = appeal(decided)
@@ -78,7 +51,7 @@ def test_an_appeal_after_the_window_is_400_and_inside_it_201(decided):
     assert on_time.json()["due_at"] is not None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_one_open_appeal_per_decision_and_appellant(decided):
     first = appeal(decided)
     second = appeal(decided, "Again.")
@@ -89,22 +62,18 @@ def test_one_open_appeal_per_decision_and_appellant(decided):
     assert after_decided.status_code == 201
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_neither_the_decider_nor_the_four_eyes_approver_may_decide_the_appeal(seeded, hub_receiver, mailoutbox):
     AccountFactory(handle="uploader", email="uploader@example.org")
     repo = RepositoryFactory(owner__handle="uploader")
     decider, approver = appeal_reviewer(), appeal_reviewer()
-    proposed = decide(decider, file(repo)["case_id"], actions=["delist", "suspend_account"])
-    api_for(approver).post(f"/api/v1/decisions/{proposed['decision']['id']}/approve")
-    filed = (
-        APIClient()
-        .post(
-            "/api/v1/appeals",
-            {"decision": proposed["decision"]["id"], "statement": "No.", "token": notice_token(mailoutbox)},
-            format="json",
-        )
-        .json()
-    )
+    with committed():
+        case_id = file(repo)["case_id"]
+        proposed = decide(api_for(decider), case_id, actions=["delist", "suspend_account"], departure_reason="Test.")
+    with committed():
+        api_for(approver).post(f"/api/v1/decisions/{proposed.json()['decision']['id']}/approve")
+    with committed():
+        filed = flows.appeal(proposed.json()["decision"]["id"], notice_token(mailoutbox), "No.").json()
 
     assert review(decider, filed["id"], "overturned").status_code == 403
     assert review(approver, filed["id"], "overturned").status_code == 403
@@ -112,7 +81,7 @@ def test_neither_the_decider_nor_the_four_eyes_approver_may_decide_the_appeal(se
     assert review(appeal_reviewer(), filed["id"], "overturned").status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_upheld_keeps_actions_and_strikes_and_tells_the_uploader(decided, mailoutbox):
     filed = appeal(decided).json()
 
@@ -124,7 +93,7 @@ def test_upheld_keeps_actions_and_strikes_and_tells_the_uploader(decided, mailou
     assert "Outcome: Upheld" in outcome.body
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_overturned_reverts_actions_and_strikes_and_tells_the_uploader(decided, mailoutbox):
     filed = appeal(decided).json()
 
@@ -138,7 +107,7 @@ def test_overturned_reverts_actions_and_strikes_and_tells_the_uploader(decided, 
     assert "being undone" in outcome.body
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_modified_replaces_the_actions_and_keeps_the_strike(decided, hub_receiver):
     filed = appeal(decided).json()
 
@@ -153,20 +122,19 @@ def test_modified_replaces_the_actions_and_keeps_the_strike(decided, hub_receive
     assert missing.status_code in (400, 409)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_reporter_whose_dismissal_is_overturned_sees_the_case_reopened(seeded, hub_receiver):
-    filed = file(RepositoryFactory(), reporter={"email": "r@example.org"})
-    mod = api_for(moderator())
-    mod.post(f"/api/v1/cases/{filed['case_id']}/claim")
-    mod.post(
-        f"/api/v1/cases/{filed['case_id']}/dismiss", {"reason": "no_violation", "statement": "Fine."}, format="json"
-    )
+    with committed():
+        filed = file(RepositoryFactory(), reporter={"email": "r@example.org"})
+    with committed():
+        dismiss(api_for(moderator()), filed["case_id"])
     decision = Decision.objects.get()
-    contested = APIClient().post(
-        "/api/v1/appeals",
-        {"decision": decision.pk, "statement": "Look again.", "report": filed["id"], "receipt": filed["receipt"]},
-        format="json",
-    ).json()  # fmt: skip
+    with committed():
+        contested = APIClient().post(
+            "/api/v1/appeals",
+            {"decision": decision.pk, "statement": "Look again.", "report": filed["id"], "receipt": filed["receipt"]},
+            format="json",
+        ).json()  # fmt: skip
 
     review(appeal_reviewer(), contested["id"], "overturned")
 
@@ -189,13 +157,18 @@ COUNTER = {
 def takedown(seeded, hub_receiver, mailoutbox):
     AccountFactory(handle="uploader", email="uploader@example.org")
     repo = RepositoryFactory(owner__handle="uploader", name="novel-model")
-    filed = file(repo, "copyright", reporter={"name": "Rita", "email": "rita@publisher.example"})
-    body = decide(moderator(), filed["case_id"], ground="copyright")
+    with committed():
+        filed = file(repo, "copyright", reporter={"name": "Rita", "email": "rita@publisher.example"})
+    with committed():
+        body = decide(
+            api_for(moderator()), filed["case_id"], ground={"policy_section": "copyright"}, departure_reason="Test."
+        ).json()
     return {"repo": repo, "filed": filed, "decision": body["decision"]["id"], "token": notice_token(mailoutbox)}
 
 
 def counter_notify(takedown, **change):
-    return APIClient().post(
+    with committed():
+        return APIClient().post(
         "/api/v1/appeals",
         {"decision": takedown["decision"], "statement": "I wrote it.", "token": takedown["token"],
          "kind": "counter_notice", "counter_notice": {**COUNTER, **change}},
@@ -206,14 +179,14 @@ def counter_notify(takedown, **change):
 MONDAY = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)  # the Thanksgiving week is behind us; Dec 25 is ahead
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_counter_notice_restores_on_business_day_10_and_not_before(takedown, mailoutbox):
     with time_machine.travel(MONDAY, tick=False):
         filed = counter_notify(takedown)
     # Ten business days after Monday 30 November: 14 December (no federal holiday in between).
-    with time_machine.travel(datetime(2026, 12, 11, 15, 0, tzinfo=UTC), tick=False):
+    with time_machine.travel(datetime(2026, 12, 11, 15, 0, tzinfo=UTC), tick=False), committed():
         early = counter_notices_restore()
-    with time_machine.travel(datetime(2026, 12, 14, 15, 1, tzinfo=UTC), tick=False):
+    with time_machine.travel(datetime(2026, 12, 14, 15, 1, tzinfo=UTC), tick=False), committed():
         on_time = counter_notices_restore()
 
     appeal_row = Appeal.objects.get()
@@ -230,7 +203,7 @@ def test_a_counter_notice_restores_on_business_day_10_and_not_before(takedown, m
     assert "2026-12-14" in forwarded[0].body
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_counter_notice_window_skips_federal_holidays(takedown):
     with time_machine.travel(datetime(2026, 12, 21, 15, 0, tzinfo=UTC), tick=False):
         counter_notify(takedown)
@@ -239,18 +212,20 @@ def test_a_counter_notice_window_skips_federal_holidays(takedown):
     assert Appeal.objects.get().restore_not_before.date().isoformat() == "2027-01-06"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_no_restore_when_the_notifier_reports_a_court_action(takedown):
     with time_machine.travel(MONDAY, tick=False):
         filed = counter_notify(takedown).json()
-        wrong = APIClient().post(f"/api/v1/appeals/{filed['id']}/court-action",
+        with committed():
+            wrong = APIClient().post(f"/api/v1/appeals/{filed['id']}/court-action",
                                  {"report": takedown["filed"]["id"], "receipt": "nope"}, format="json")  # fmt: skip
-        court = APIClient().post(
-            f"/api/v1/appeals/{filed['id']}/court-action",
-            {"report": takedown["filed"]["id"], "receipt": takedown["filed"]["receipt"]},
-            format="json",
-        )
-    with time_machine.travel(datetime(2026, 12, 18, 15, 0, tzinfo=UTC), tick=False):
+        with committed():
+            court = APIClient().post(
+                f"/api/v1/appeals/{filed['id']}/court-action",
+                {"report": takedown["filed"]["id"], "receipt": takedown["filed"]["receipt"]},
+                format="json",
+            )
+    with time_machine.travel(datetime(2026, 12, 18, 15, 0, tzinfo=UTC), tick=False), committed():
         restored = counter_notices_restore()
 
     assert wrong.status_code == 403
@@ -259,7 +234,7 @@ def test_no_restore_when_the_notifier_reports_a_court_action(takedown):
     assert Repository.objects.get(pk=takedown["repo"].pk).visibility == "delisted"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_counter_notice_needs_its_legal_elements(takedown):
     missing = counter_notify(takedown, consent_to_jurisdiction=False)
     no_signature = counter_notify(takedown, signature="")
@@ -269,14 +244,16 @@ def test_a_counter_notice_needs_its_legal_elements(takedown):
     assert "signature" in no_signature.json()["errors"]["counter_notice"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_an_appeal_retried_with_its_idempotency_key_is_filed_once(decided):
     payload = {"decision": decided["decision"], "statement": "It is mine.", "token": decided["token"]}
 
-    first, retry = (
-        APIClient().post("/api/v1/appeals", payload, format="json", HTTP_IDEMPOTENCY_KEY="appeal-1") for _ in range(2)
-    )
-    without_the_key = APIClient().post("/api/v1/appeals", payload, format="json")
+    with committed():
+        first = APIClient().post("/api/v1/appeals", payload, format="json", HTTP_IDEMPOTENCY_KEY="appeal-1")
+    with committed():
+        retry = APIClient().post("/api/v1/appeals", payload, format="json", HTTP_IDEMPOTENCY_KEY="appeal-1")
+    with committed():
+        without_the_key = APIClient().post("/api/v1/appeals", payload, format="json")
 
     assert (first.status_code, retry.status_code) == (201, 201)
     assert retry.json()["id"] == first.json()["id"]
@@ -284,7 +261,7 @@ def test_an_appeal_retried_with_its_idempotency_key_is_filed_once(decided):
     assert Appeal.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_reviewer_reads_a_counter_notices_legal_elements_on_the_appeal_page(takedown, client):
     filed = counter_notify(takedown, address="2 Side St\nSpringfield, US").json()
     client.force_login(appeal_reviewer())

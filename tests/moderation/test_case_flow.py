@@ -10,6 +10,7 @@ from hubmod.audit.models import AuditEvent
 from moderation.models import Appeal, Case, Decision, EnforcementAction
 from tests.conftest import api_for
 from tests.factories import RepositoryFactory, appeal_reviewer, moderator
+from tests.flows import committed
 
 DECIDE = {
     "actions": ["delist"],
@@ -28,16 +29,19 @@ def case(seeded):
         "details": {"explanation": "Copied text."},
         "reporter": {"name": "Rita", "email": "rita@example.org"},
     }
-    created = APIClient().post("/api/v1/reports", body, format="json").json()
+    with committed():
+        created = APIClient().post("/api/v1/reports", body, format="json").json()
     return Case.objects.get(pk=created["case_id"])
 
 
 def decide(client, case, body=DECIDE):
+    """Claim and decide; the enforcement and notices run as after the decision's commit."""
     client.post(f"/api/v1/cases/{case.pk}/claim")
-    return client.post(f"/api/v1/cases/{case.pk}/decide", body, format="json")
+    with committed():
+        return client.post(f"/api/v1/cases/{case.pk}/decide", body, format="json")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_decision_delists_through_a_signed_webhook_and_notifies_uploader_and_reporter(case, hub_receiver, mailoutbox):
     mod = api_for(moderator())
 
@@ -63,21 +67,25 @@ def test_decision_delists_through_a_signed_webhook_and_notifies_uploader_and_rep
     assert "We took action" in to_reporter.body
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_overturned_appeal_reverts_by_the_same_machinery_and_relists(case, hub_receiver, mailoutbox):
     decider = moderator()
     decide(api_for(decider), case)
     token = re.search(r"/notices/([^/\s]+)/", next(m.body for m in mailoutbox if "/notices/" in m.body)).group(1)
     decision = Decision.objects.get()
 
-    appealed = APIClient().post(
-        "/api/v1/appeals", {"decision": decision.pk, "statement": "It is my own text.", "token": token}, format="json"
-    )
-    overturned = api_for(appeal_reviewer()).post(
-        f"/api/v1/appeals/{appealed.json()['id']}/decide",
-        {"outcome": "overturned", "statement": "The uploader showed they wrote the text."},
-        format="json",
-    )
+    with committed():
+        appealed = APIClient().post(
+            "/api/v1/appeals",
+            {"decision": decision.pk, "statement": "It is my own text.", "token": token},
+            format="json",
+        )
+    with committed():
+        overturned = api_for(appeal_reviewer()).post(
+            f"/api/v1/appeals/{appealed.json()['id']}/decide",
+            {"outcome": "overturned", "statement": "The uploader showed they wrote the text."},
+            format="json",
+        )
 
     assert appealed.status_code == 201
     assert overturned.status_code == 200
@@ -90,16 +98,17 @@ def test_overturned_appeal_reverts_by_the_same_machinery_and_relists(case, hub_r
     assert any("was decided" in m.subject for m in mailoutbox)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_decider_may_not_decide_the_appeal_even_as_a_reviewer(case, hub_receiver):
     decider = appeal_reviewer()
     decide(api_for(decider), case)
     decision = Decision.objects.get()
     appeal = Appeal.objects.create(decision=decision, appellant="uploader", statement="No.")
 
-    response = api_for(decider).post(
-        f"/api/v1/appeals/{appeal.pk}/decide", {"outcome": "overturned", "statement": "I was wrong."}, format="json"
-    )
+    with committed():
+        response = api_for(decider).post(
+            f"/api/v1/appeals/{appeal.pk}/decide", {"outcome": "overturned", "statement": "I was wrong."}, format="json"
+        )
 
     assert response.status_code == 403
     appeal.refresh_from_db()

@@ -21,19 +21,24 @@ from policy.models import NoticeTemplate
 from reports.models import HashList, KnownHash
 from tests.conftest import api_for
 from tests.factories import AccountFactory, RepositoryFactory, hub_admin, moderator
-from tests.flows import decide, file
+from tests.flows import committed, decide, file
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_hub_that_answers_500_is_retried_then_the_action_fails_visibly_and_can_be_retried(
     seeded, hub_receiver, settings, client
 ):
     settings.ENFORCEMENT_MAX_ATTEMPTS = 3
     hub_receiver.default_status = 500
     mod = api_for(moderator())
-    decide(mod, file(RepositoryFactory())["case_id"])  # the first attempt, run at once
-    first_delay = enforcement_deliver(action_id=EnforcementAction.objects.get().pk)  # what the worker's retries do
-    last = enforcement_deliver(action_id=EnforcementAction.objects.get().pk)
+    with committed():
+        case_id = file(RepositoryFactory())["case_id"]
+    with committed():
+        decide(mod, case_id)  # the first attempt, run at once
+    with committed():
+        first_delay = enforcement_deliver(action_id=EnforcementAction.objects.get().pk)  # the worker's retries
+    with committed():
+        last = enforcement_deliver(action_id=EnforcementAction.objects.get().pk)
 
     action = EnforcementAction.objects.get()
     assert first_delay >= settings.ENFORCEMENT_RETRY_BASE_SECONDS * 2  # exponential backoff, with jitter
@@ -42,7 +47,8 @@ def test_a_hub_that_answers_500_is_retried_then_the_action_fails_visibly_and_can
     client.force_login(moderator())
     page = client.get("/console/enforcement/").content.decode()
     hub_receiver.default_status = 204
-    retried = mod.post(f"/api/v1/enforcement-actions/{action.pk}/retry")
+    with committed():
+        retried = mod.post(f"/api/v1/enforcement-actions/{action.pk}/retry")
 
     assert action.state == "failed"
     assert action.attempts == 3
@@ -54,47 +60,61 @@ def test_a_hub_that_answers_500_is_retried_then_the_action_fails_visibly_and_can
     assert len({d.webhook_id for d in hub_receiver.verified()}) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_hub_that_refuses_with_a_4xx_fails_the_action_at_once(seeded, hub_receiver):
     hub_receiver.default_status = 422
-    decide(api_for(moderator()), file(RepositoryFactory())["case_id"])
+    with committed():
+        case_id = file(RepositoryFactory())["case_id"]
+    with committed():
+        decide(api_for(moderator()), case_id)
 
     action = EnforcementAction.objects.get()
     assert (action.state, action.attempts) == ("failed", 1)
     assert len(hub_receiver.verified()) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_time_boxed_action_is_lifted_when_it_ends_and_the_notice_says_until_when(seeded, hub_receiver, mailoutbox):
     repo = RepositoryFactory()
-    decide(api_for(moderator()), file(repo)["case_id"], duration_days=7)
+    with committed():
+        case_id = file(repo)["case_id"]
+    with committed():
+        decide(api_for(moderator()), case_id, duration_days=7)
     action = EnforcementAction.objects.get()
     notice = next(m for m in mailoutbox if "Moderation decision" in m.subject).body
+    with committed():
+        expired_early = enforcement_expire()
+    EnforcementAction.objects.filter(pk=action.pk).update(ends_at=timezone.now() - timedelta(seconds=1))
+    with committed():
+        expired = enforcement_expire()
 
     assert action.ends_at is not None
     assert "These actions last until" in notice
-    assert enforcement_expire() == 0
-    EnforcementAction.objects.filter(pk=action.pk).update(ends_at=timezone.now() - timedelta(seconds=1))
-    assert enforcement_expire() == 1
+    assert expired_early == 0
+    assert expired == 1
 
     assert [d.payload["type"] for d in hub_receiver.verified()] == ["enforcement.apply", "enforcement.revert"]
     assert Repository.objects.get(pk=repo.pk).visibility == "listed"
     assert EnforcementAction.objects.get(pk=action.pk).state == "reverted"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_remediated_repository_never_sees_the_action(seeded, hub_receiver, hub_api):
     sha = "c" * 64
-    hub_api.put("/api/v1/hub/repositories/acme/tiny", {"kind": "model", "revision": "aaa1111",
-                "files": [{"path": "data/novel.txt", "sha256": sha, "size": 1}]}, format="json")  # fmt: skip
+    with committed():
+        hub_api.put("/api/v1/hub/repositories/acme/tiny", {"kind": "model", "revision": "aaa1111",
+                    "files": [{"path": "data/novel.txt", "sha256": sha, "size": 1}]}, format="json")  # fmt: skip
     repo = Repository.objects.get(full_name="acme/tiny")
-    case_id = file(repo, "other", path="data/novel.txt")["case_id"]
+    with committed():
+        case_id = file(repo, "other", path="data/novel.txt")["case_id"]
 
-    decided = decide(api_for(moderator()), case_id, remediation_days=5)
+    with committed():
+        decided = decide(api_for(moderator()), case_id, remediation_days=5)
     held = EnforcementAction.objects.get()
     nothing_sent = list(hub_receiver.verified())
-    hub_api.put("/api/v1/hub/repositories/acme/tiny", {"kind": "model", "revision": "bbb2222", "files": []},
-                format="json")  # fmt: skip
+    with committed():
+        hub_api.put("/api/v1/hub/repositories/acme/tiny", {"kind": "model", "revision": "bbb2222", "files": []},
+                    format="json")  # fmt: skip
 
     assert decided.status_code == 200
     assert held.not_before > timezone.now() + timedelta(days=5)  # five business days
@@ -106,14 +126,19 @@ def test_a_remediated_repository_never_sees_the_action(seeded, hub_receiver, hub
     assert Repository.objects.get(pk=repo.pk).visibility == "listed"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_an_unremediated_repository_gets_the_action_when_the_window_closes(seeded, hub_receiver, hub_api, settings):
     settings.ENFORCEMENT_SWEEP_AFTER_SECONDS = 0
     repo = RepositoryFactory()
-    decide(api_for(moderator()), file(repo, "other", path="weights.bin")["case_id"], remediation_days=2)
+    with committed():
+        case_id = file(repo, "other", path="weights.bin")["case_id"]
+    with committed():
+        decide(api_for(moderator()), case_id, remediation_days=2)
     EnforcementAction.objects.update(not_before=timezone.now() - timedelta(seconds=1))
+    with committed():
+        swept = enforcement_sweep()
 
-    assert enforcement_sweep() == 1
+    assert swept == 1
     assert EnforcementAction.objects.get().state == "applied"
 
 
@@ -167,13 +192,16 @@ def _ground():
     return {"policy_section": policy_section_current(key="harmful-use")}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_decision_on_a_base_model_fans_out_after_commit(seeded, hub_receiver):
     base = RepositoryFactory()
     child = RepositoryFactory()
     BaseModelLink.objects.create(repository=child, base_full_name=base.full_name, relation="adapter")
+    with committed():
+        case_id = file(base)["case_id"]
 
-    decide(api_for(moderator()), file(base)["case_id"])
+    with committed():
+        decide(api_for(moderator()), case_id)
 
     assert Case.objects.get(repository=child).linked_from.repository == base
 
@@ -196,13 +224,16 @@ def test_a_repeat_copyright_infringer_is_recommended_for_suspension(seeded, sett
     assert all("suspend_account" in actions for actions in recommendation.values())
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_statement_of_reasons_has_every_element_in_the_email_and_on_the_page(
     seeded, hub_receiver, mailoutbox, client
 ):
     AccountFactory(handle="uploader", email="uploader@example.org")
     repo = RepositoryFactory(owner__handle="uploader", name="demo")
-    decide(api_for(moderator()), file(repo)["case_id"])
+    with committed():
+        case_id = file(repo)["case_id"]
+    with committed():
+        decide(api_for(moderator()), case_id)
     mail = next(m for m in mailoutbox if m.to == ["uploader@example.org"]).body
     page = client.get(re.search(r"https?://[^/]+(/notices/\S+/)", mail).group(1)).content.decode()
 
@@ -218,14 +249,17 @@ def test_the_statement_of_reasons_has_every_element_in_the_email_and_on_the_page
         assert Decision.objects.get().appeal_deadline.strftime("%Y-%m-%d") in text  # until when
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_hub_admins_edit_the_notice_templates(seeded, hub_receiver, mailoutbox):
     NoticeTemplate.objects.filter(kind="statement_of_reasons").update(
         subject="Notice about {{ subject }}", body="We acted: {{ decision.statement }} Appeal: {{ notice_url }}"
     )
     AccountFactory(handle="uploader", email="uploader@example.org")
+    with committed():
+        case_id = file(RepositoryFactory(owner__handle="uploader"))["case_id"]
 
-    decide(api_for(moderator()), file(RepositoryFactory(owner__handle="uploader"))["case_id"])
+    with committed():
+        decide(api_for(moderator()), case_id)
 
     mail = next(m for m in mailoutbox if m.to == ["uploader@example.org"])
     assert mail.subject.startswith("Notice about uploader/")
@@ -241,12 +275,13 @@ def auto_list(db):
 
 
 def sync_bad_file(hub_api, name):
-    return hub_api.put(f"/api/v1/hub/repositories/acme/{name}",
+    with committed():  # the hash match files a report, decided by automation after commit
+        return hub_api.put(f"/api/v1/hub/repositories/acme/{name}",
                        {"kind": "model", "files": [{"path": "model.pkl", "sha256": "f" * 64, "size": 1}]},
                        format="json")  # fmt: skip
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_automated_decisions_stop_when_the_breaker_trips_and_resume_when_an_admin_says(
     seeded, hub_receiver, hub_api, auto_list, settings
 ):
@@ -260,21 +295,24 @@ def test_automated_decisions_stop_when_the_breaker_trips_and_resume_when_an_admi
     assert Case.objects.get(repository__name="three").state == "open"
     assert AutomationBreaker.objects.get().tripped
     assert api_for(moderator()).post("/api/v1/automation/resume").status_code == 403
-    assert api_for(hub_admin()).post("/api/v1/automation/resume").status_code == 200
+    with committed():
+        assert api_for(hub_admin()).post("/api/v1/automation/resume").status_code == 200
     settings.AUTOMATION_MAX_PER_HOUR = 10
     sync_bad_file(hub_api, "four")
     assert Case.objects.get(repository__name="four").state == "resolved"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_decommissioning_removes_for_good_with_a_reason_a_notice_and_an_appeal_path(seeded, hub_receiver, mailoutbox):
     AccountFactory(handle="uploader", email="uploader@example.org")
     repo = RepositoryFactory(owner__handle="uploader", name="old")
     body = {"repository": repo.full_name, "reason": "Superseded and unsafe.", "ground": {"policy_section": "harmful-use"},
             "statement": "The model is withdrawn for good."}  # fmt: skip
 
-    refused = api_for(moderator()).post("/api/v1/decommissions", body, format="json")
-    done = api_for(hub_admin()).post("/api/v1/decommissions", body, format="json")
+    with committed():
+        refused = api_for(moderator()).post("/api/v1/decommissions", body, format="json")
+    with committed():
+        done = api_for(hub_admin()).post("/api/v1/decommissions", body, format="json")
 
     assert refused.status_code == 403
     assert done.status_code == 201

@@ -39,7 +39,7 @@ def test_anyone_reads_the_current_policy_and_its_section_keys_are_what_a_report_
 
 
 @pytest.mark.django_db
-def test_no_policy_in_effect_is_a_404_that_says_so(db):
+def test_no_policy_in_effect_is_a_404_that_says_so(no_policy):
     answer = APIClient().get("/api/v1/policy")
 
     assert answer.status_code == 404

@@ -2,33 +2,33 @@
 at filing; English for anything we do not write."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from hub.models import Account
 from moderation.services.notices import render_notice
 from policy.models import NoticeTemplate, PolicySection
 from policy.seed import DEFAULT_POLICY_EXAMPLES
 from reports.models import Report
+from tests import flows
 from tests.conftest import api_for
 from tests.factories import AccountFactory, RepositoryFactory, moderator
-from tests.flows import decide
-from tests.reports.samples import complete_details
+from tests.flows import appeal_decide, committed, decide, dismiss
 
 
 def file(repo, *, email="", language=""):
-    body = {"subject": {"type": "repository", "id": repo.full_name}, "category": "other",
-            "details": complete_details("other")}  # fmt: skip
-    if email:
-        body["reporter"] = {"email": email}
-    headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
-    return APIClient().post("/api/v1/reports", body, format="json", **headers).json()
+    """File a report in the browser's `language`; its receipt is mailed as after its commit."""
+    with committed():
+        return flows.file(
+            repo,
+            reporter={"email": email} if email else None,
+            headers={"HTTP_ACCEPT_LANGUAGE": language} if language else None,
+        )
 
 
 def mail_to(mailoutbox, email):
     return [m for m in mailoutbox if m.to == [email]]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("language", "subject", "phrase"),
     [
@@ -43,7 +43,9 @@ def test_the_statement_of_reasons_follows_the_account_language(
 ):
     AccountFactory(handle="uploader", email="uploader@example.org", language=language)
 
-    decide(api_for(moderator()), file(RepositoryFactory(owner__handle="uploader", name="demo"))["case_id"])
+    case_id = file(RepositoryFactory(owner__handle="uploader", name="demo"))["case_id"]
+    with committed():
+        decide(api_for(moderator()), case_id)
 
     [mail] = mail_to(mailoutbox, "uploader@example.org")
     assert mail.subject == subject
@@ -51,27 +53,21 @@ def test_the_statement_of_reasons_follows_the_account_language(
     assert "The demo impersonates a named journalist." in mail.body  # the moderator's words, as written
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_appeal_outcome_is_in_the_account_language(seeded, hub_receiver, mailoutbox):
     from tests.factories import appeal_reviewer
 
     AccountFactory(handle="uploader", email="uploader@example.org", language="de")
-    decision = decide(api_for(moderator()), file(RepositoryFactory(owner__handle="uploader"))["case_id"]).json()
+    case_id = file(RepositoryFactory(owner__handle="uploader"))["case_id"]
+    with committed():
+        decision = decide(api_for(moderator()), case_id).json()
     mail = mail_to(mailoutbox, "uploader@example.org")[0]
     token = mail.body.split("/notices/")[1].split("/")[0]
-    appeal = (
-        APIClient()
-        .post(
-            "/api/v1/appeals",
-            {"decision": decision["decision"]["id"], "statement": "Mine.", "token": token},
-            format="json",
-        )
-        .json()
-    )
+    with committed():
+        appeal = flows.appeal(decision["decision"]["id"], token, "Mine.").json()
 
-    api_for(appeal_reviewer()).post(
-        f"/api/v1/appeals/{appeal['id']}/decide", {"outcome": "overturned", "statement": "Zu Unrecht."}, format="json"
-    )
+    with committed():
+        appeal_decide(appeal_reviewer(), appeal["id"], "overturned", "Zu Unrecht.")
 
     outcome = mail_to(mailoutbox, "uploader@example.org")[-1]
     assert outcome.subject.startswith("Über Ihren Widerspruch zu uploader/")
@@ -79,17 +75,15 @@ def test_the_appeal_outcome_is_in_the_account_language(seeded, hub_receiver, mai
     assert "Die Entscheidung ist aufgehoben" in outcome.body
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_reporters_get_their_receipt_and_outcome_in_the_language_they_filed_in(seeded, hub_receiver, mailoutbox):
     repo = RepositoryFactory(owner__handle="uploader")
     filed = file(repo, email="anna@example.de", language="de-DE,de;q=0.9")
     file(repo, email="bob@example.org", language="en-US")
     file(repo, email="chloe@example.fr", language="fr-FR")
 
-    client = api_for(moderator())
-    client.post(f"/api/v1/cases/{filed['case_id']}/claim")
-    client.post(f"/api/v1/cases/{filed['case_id']}/dismiss", {"reason": "no_violation", "statement": "Fine."},
-                format="json")  # fmt: skip
+    with committed():
+        dismiss(api_for(moderator()), filed["case_id"])
 
     assert dict(Report.objects.values_list("reporter_email", "language")) == {
         "anna@example.de": "de", "bob@example.org": "en", "chloe@example.fr": "en",

@@ -105,7 +105,7 @@ def test_the_current_policy_shows_every_section_with_its_examples(seeded, client
 
 
 @pytest.fixture
-def two_versions(db):
+def two_versions(no_policy):
     first = PolicyVersion.objects.create(version="2025-01", effective_at=datetime(2025, 1, 1, tzinfo=UTC),
                                          summary="First.")  # fmt: skip
     second = PolicyVersion.objects.create(version="2025-06", effective_at=datetime(2025, 6, 1, tzinfo=UTC),
@@ -223,7 +223,7 @@ def test_the_documentation_page_lists_checklist_criteria_and_stages(seeded, clie
 
 
 @pytest.mark.django_db
-def test_the_policy_center_without_a_policy_says_so(client):
+def test_the_policy_center_without_a_policy_says_so(no_policy, client):
     assert "No policy has been published yet." in client.get("/policy/").text
     assert client.get("/policy/current/").status_code == 404
 

@@ -14,7 +14,7 @@ from referrals.services import referral_create
 from reports.models import Evidence
 from tests.conftest import api_for
 from tests.factories import RepositoryFactory, moderator
-from tests.flows import file
+from tests.flows import committed, file
 from tests.referrals.conftest import ROLES, THREAT, client_for, file_with_evidence, legal_user
 
 # role -> (evidence API, download page, packet API, console case page)
@@ -127,10 +127,12 @@ def test_unrestricted_evidence_stays_readable_by_moderators(seeded):
     assert not AuditEvent.objects.filter(verb="evidence.read").exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_restricted_cases_are_listed_in_legal_queue_only(seeded):
-    restricted = file(RepositoryFactory(), "child_safety")["case_id"]
-    ordinary = file(RepositoryFactory(), "spam")["case_id"]
+    with committed():
+        restricted = file(RepositoryFactory(), "child_safety")["case_id"]
+    with committed():
+        ordinary = file(RepositoryFactory(), "spam")["case_id"]
 
     seen_by_moderator = [c["id"] for c in api_for(moderator()).get("/api/v1/cases").json()["results"]]
     seen_by_legal = [c["id"] for c in api_for(legal_user()).get("/api/v1/cases").json()["results"]]

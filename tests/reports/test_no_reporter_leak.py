@@ -7,31 +7,22 @@ from rest_framework.test import APIClient
 
 from tests.conftest import api_for
 from tests.factories import AccountFactory, RepositoryFactory, moderator
-from tests.reports.samples import complete_details
+from tests.flows import committed, decide, file
 
 NAME, EMAIL = "Rita Rightsholder", "rita@publisher.example"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_no_uploader_facing_or_public_response_names_the_reporter(seeded, hub_api, hub_receiver, mailoutbox, client):
     AccountFactory(handle="uploader", email="uploader@example.org")
     repo = RepositoryFactory(owner__handle="uploader", name="novel", license_key="llama3.1")
-    details = complete_details("copyright")
-    filed = APIClient().post(
-        "/api/v1/reports",
-        {"subject": {"type": "repository", "id": repo.full_name}, "category": "copyright", "details": details,
-         "reporter": {"name": NAME, "email": EMAIL}},
-        format="json",
-    ).json()  # fmt: skip
+    with committed():
+        filed = file(repo, "copyright", reporter={"name": NAME, "email": EMAIL})
     staff = api_for(moderator())
     staff_view = staff.get(f"/api/v1/cases/{filed['case_id']}").content.decode()
-    staff.post(f"/api/v1/cases/{filed['case_id']}/claim")
-    staff.post(
-        f"/api/v1/cases/{filed['case_id']}/decide",
-        {"actions": ["delist"], "ground": {"policy_section": "copyright"}, "intent": "unknown",
-         "statement": "The training data contains the novel."},
-        format="json",
-    )  # fmt: skip
+    with committed():
+        decide(staff, filed["case_id"], ground={"policy_section": "copyright"}, intent="unknown",
+               statement="The training data contains the novel.")  # fmt: skip
     uploader_mail = next(m for m in mailoutbox if m.to == ["uploader@example.org"])
     notice_path = re.search(r"https?://[^/]+(/notices/[^/\s]+/)", uploader_mail.body).group(1)
 

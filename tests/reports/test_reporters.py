@@ -18,15 +18,19 @@ from policy.models import SlaRule
 from reports.models import Report, Reporter
 from reports.reporters import reporter_credential_issue
 from tests.factories import RepositoryFactory, moderator
+from tests.flows import committed, post_report
 from tests.reports.samples import complete_details
 
 
 def file(repo, category="other", email="", address="127.0.0.1"):
-    body = {"subject": {"type": "repository", "id": repo.full_name}, "category": category,
-            "details": complete_details(category)}  # fmt: skip
-    if email:
-        body["reporter"] = {"email": email, "name": "N"}
-    return APIClient(REMOTE_ADDR=address).post("/api/v1/reports", body, format="json")
+    """POST a report from `address`; its receipt is mailed as after its commit."""
+    with committed():
+        return post_report(
+            repo,
+            category,
+            client=APIClient(REMOTE_ADDR=address),
+            reporter={"email": email, "name": "N"} if email else None,
+        )
 
 
 @pytest.mark.django_db
@@ -69,10 +73,11 @@ def test_a_trusted_flaggers_report_goes_ahead_and_raises_an_existing_case(seeded
 def dismiss_as_unfounded(case_id):
     mod = moderator()
     case_claim(case_id=case_id, actor=Actor.staff(mod))
-    case_dismiss(case_id=case_id, actor=Actor.staff(mod), reason="unfounded", statement="Nothing there.")
+    with committed():
+        case_dismiss(case_id=case_id, actor=Actor.staff(mod), reason="unfounded", statement="Nothing there.")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_repeated_unfounded_notices_bring_a_warning_then_a_suspension_with_a_notice(settings, mailoutbox, seeded):
     settings.UNFOUNDED_WARN_AFTER = 2
     settings.UNFOUNDED_SUSPEND_AFTER = 3
@@ -95,7 +100,7 @@ def test_repeated_unfounded_notices_bring_a_warning_then_a_suspension_with_a_not
     assert Report.objects.filter(reporter=reporter).count() == 3
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_trusted_flaggers_and_other_dismissal_reasons_never_lead_to_suspension(settings, seeded):
     settings.UNFOUNDED_WARN_AFTER = 1
     settings.UNFOUNDED_SUSPEND_AFTER = 1
@@ -104,7 +109,8 @@ def test_trusted_flaggers_and_other_dismissal_reasons_never_lead_to_suspension(s
     other = file(RepositoryFactory(), email="honest@example.org").json()
     mod = moderator()
     case_claim(case_id=other["case_id"], actor=Actor.staff(mod))
-    case_dismiss(case_id=other["case_id"], actor=Actor.staff(mod), reason="no_violation", statement="Fine.")
+    with committed():
+        case_dismiss(case_id=other["case_id"], actor=Actor.staff(mod), reason="no_violation", statement="Fine.")
 
     assert Reporter.objects.get(email=trusted.email).suspended_until is None
     assert Reporter.objects.get(email="honest@example.org").suspended_until is None
@@ -158,20 +164,25 @@ def test_the_report_that_marks_a_surge_is_chained_after_it_and_the_audit_chain_h
     assert verify_chain().broken_seq is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_reporter_contests_a_decision_not_to_act_from_the_status_page(seeded, client, mailoutbox):
     from moderation.models import Appeal
 
     filed = file(RepositoryFactory(), email="reporter@example.org").json()
     mod = moderator()
     case_claim(case_id=filed["case_id"], actor=Actor.staff(mod))
-    case_dismiss(case_id=filed["case_id"], actor=Actor.staff(mod), reason="no_violation", statement="Looks fine.")
+    with committed():
+        case_dismiss(case_id=filed["case_id"], actor=Actor.staff(mod), reason="no_violation", statement="Looks fine.")
     status_url = f"/reports/{filed['id']}/status?receipt={filed['receipt']}"
 
     page = client.get(status_url).content.decode()
-    sent = client.post(f"/reports/{filed['id']}/appeal?receipt={filed['receipt']}", {"statement": "You missed file X."})
-    again = client.post(f"/reports/{filed['id']}/appeal?receipt={filed['receipt']}", {"statement": "Again."})
-    forged = client.post(f"/reports/{filed['id']}/appeal?receipt=forged", {"statement": "x"})
+    appeal_url = f"/reports/{filed['id']}/appeal?receipt={filed['receipt']}"
+    with committed():
+        sent = client.post(appeal_url, {"statement": "You missed file X."})
+    with committed():
+        again = client.post(appeal_url, {"statement": "Again."})
+    with committed():
+        forged = client.post(f"/reports/{filed['id']}/appeal?receipt=forged", {"statement": "x"})
 
     assert "Disagree with this decision?" in page
     assert "Looks fine." in page

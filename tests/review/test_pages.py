@@ -5,20 +5,22 @@ import pytest
 from review.models import Review
 from review.services.outcomes import review_token_for
 from tests.factories import moderator
+from tests.flows import committed
 from tests.review.cards import card_without
 
 
 @pytest.fixture
 def finding(seeded, hub_api):
-    hub_api.put(
-        "/api/v1/hub/repositories/acme/demo-7b",
-        {"kind": "model", "card": card_without("Evaluation", "Out-of-scope use")},
-        format="json",
-    )
+    with committed():
+        hub_api.put(
+            "/api/v1/hub/repositories/acme/demo-7b",
+            {"kind": "model", "card": card_without("Evaluation", "Out-of-scope use")},
+            format="json",
+        )
     return Review.objects.get()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_reviewer_sees_the_queue_and_requests_changes_from_the_review_page(finding, client, mailoutbox):
     finding.repository.owner.email = "uploader@example.org"
     finding.repository.owner.save()
@@ -26,14 +28,15 @@ def test_a_reviewer_sees_the_queue_and_requests_changes_from_the_review_page(fin
 
     queue = client.get("/console/reviews/").content.decode()
     page = client.get(f"/console/reviews/{finding.pk}/").content.decode()
-    response = client.post(
-        f"/console/reviews/{finding.pk}/",
-        {
-            "outcome": "changes_requested",
-            "reasons": "Add <b>evaluation</b> results.",
-            "requested_items": ["evaluation"],
-        },
-    )
+    with committed():
+        response = client.post(
+            f"/console/reviews/{finding.pk}/",
+            {
+                "outcome": "changes_requested",
+                "reasons": "Add <b>evaluation</b> results.",
+                "requested_items": ["evaluation"],
+            },
+        )
 
     assert "acme/demo-7b" in queue
     assert "missing: out_of_scope_use, evaluation" in queue
@@ -45,17 +48,18 @@ def test_a_reviewer_sees_the_queue_and_requests_changes_from_the_review_page(fin
     assert "Evaluation: How the model was tested" in mail.body
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_uploader_page_says_why_and_what_to_add_with_the_reasons_escaped(finding, client):
     client.force_login(moderator())
-    client.post(
-        f"/console/reviews/{finding.pk}/",
-        {
-            "outcome": "changes_requested",
-            "reasons": "Add <b>evaluation</b> results.",
-            "requested_items": ["evaluation"],
-        },
-    )
+    with committed():
+        client.post(
+            f"/console/reviews/{finding.pk}/",
+            {
+                "outcome": "changes_requested",
+                "reasons": "Add <b>evaluation</b> results.",
+                "requested_items": ["evaluation"],
+            },
+        )
     client.logout()
 
     page = client.get(f"/reviews/{review_token_for(finding)}/").content.decode()
@@ -82,29 +86,33 @@ def test_the_console_pages_are_for_reviewers_only(finding, client):
     assert Review.objects.get().state == "pending"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_senior_starts_a_release_from_the_review_page_and_sees_the_closed_gate(seeded, hub_api, client):
     from tests.factories import appeal_reviewer
 
-    hub_api.put("/api/v1/hub/repositories/acme/big", {"kind": "model", "review_requested": True}, format="json")
+    with committed():
+        hub_api.put("/api/v1/hub/repositories/acme/big", {"kind": "model", "review_requested": True}, format="json")
     review = Review.objects.get(kind="pre_publication")
     client.force_login(appeal_reviewer())
 
-    client.post(f"/console/reviews/{review.pk}/release/start")
-    refused = client.post(f"/console/reviews/{review.pk}/release/advance", follow=True).content.decode()
+    with committed():
+        client.post(f"/console/reviews/{review.pk}/release/start")
+    with committed():
+        refused = client.post(f"/console/reviews/{review.pk}/release/advance", follow=True).content.decode()
 
     assert "At stage <strong>private</strong>" in refused
     assert "The gate to &#x27;Trusted partners&#x27; is closed" in refused
     assert "must be approved" in refused
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_uploader_page_speaks_german_to_a_german_browser_checklist_included(finding, client):
     client.force_login(moderator())
-    client.post(
-        f"/console/reviews/{finding.pk}/",
-        {"outcome": "changes_requested", "reasons": "Bitte ergänzen.", "requested_items": ["evaluation"]},
-    )
+    with committed():
+        client.post(
+            f"/console/reviews/{finding.pk}/",
+            {"outcome": "changes_requested", "reasons": "Bitte ergänzen.", "requested_items": ["evaluation"]},
+        )
     client.logout()
 
     page = client.get(f"/reviews/{review_token_for(finding)}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()

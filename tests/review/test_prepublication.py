@@ -26,7 +26,7 @@ def held(hub_api, **extra):
     return sync(hub_api, capability_tags=["bio-design"], **extra)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_repository_declaring_a_dual_use_capability_is_held_for_review_before_listing(seeded, hub_api):
     response = held(hub_api)
 
@@ -36,7 +36,7 @@ def test_a_repository_declaring_a_dual_use_capability_is_held_for_review_before_
     assert timedelta(hours=47) < review.due_at - timezone.now() <= timedelta(hours=48)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_repository_no_criterion_matches_needs_no_review(seeded, hub_api):
     response = sync(hub_api, capability_tags=["text-generation"])
 
@@ -44,12 +44,12 @@ def test_a_repository_no_criterion_matches_needs_no_review(seeded, hub_api):
     assert not Review.objects.filter(kind="pre_publication").exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_hub_may_ask_for_a_review_of_anything(seeded, hub_api):
     assert sync(hub_api, review_requested=True).json()["review_status"] == "pending"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_new_revision_supersedes_the_open_review_and_is_reviewed_itself(seeded, hub_api):
     held(hub_api)
     held(hub_api, revision="b" * 40)
@@ -58,26 +58,30 @@ def test_a_new_revision_supersedes_the_open_review_and_is_reviewed_itself(seeded
     assert reviews == {"a": "superseded", "b": "pending"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_requesting_changes_tells_the_hub_once_by_signed_webhook_and_keeps_the_listing_held(
-    seeded, hub_api, hub_receiver
+    seeded, hub_api, hub_receiver, django_capture_on_commit_callbacks
 ):
     held(hub_api)
     review = Review.objects.get()
     reviewer = api_for(moderator())
 
-    response = reviewer.post(
-        f"/api/v1/reviews/{review.pk}/decide",
-        {
-            "outcome": "changes_requested",
-            "reasons": "Describe the safeguards against designing pathogens.",
-            "requested_items": ["out_of_scope_use"],
-        },
-        format="json",
-    )
-    again = reviewer.post(
-        f"/api/v1/reviews/{review.pk}/decide", {"outcome": "approved", "reasons": "Second thoughts."}, format="json"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reviewer.post(
+            f"/api/v1/reviews/{review.pk}/decide",
+            {
+                "outcome": "changes_requested",
+                "reasons": "Describe the safeguards against designing pathogens.",
+                "requested_items": ["out_of_scope_use"],
+            },
+            format="json",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = reviewer.post(
+            f"/api/v1/reviews/{review.pk}/decide",
+            {"outcome": "approved", "reasons": "Second thoughts."},
+            format="json",
+        )
 
     assert response.status_code == 200
     assert again.status_code == 409
@@ -89,18 +93,19 @@ def test_requesting_changes_tells_the_hub_once_by_signed_webhook_and_keeps_the_l
     assert delivery.payload["review_url"].startswith("http")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_hub_that_fails_gets_the_same_event_again_until_it_answers_and_it_is_applied_once(
-    seeded, hub_api, hub_receiver
+    seeded, hub_api, hub_receiver, django_capture_on_commit_callbacks
 ):
     hub_receiver.script = [500, 503]
     held(hub_api)
     review = Review.objects.get()
-    api_for(moderator()).post(
-        f"/api/v1/reviews/{review.pk}/decide",
-        {"outcome": "approved", "reasons": "Safeguards are described."},
-        format="json",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        api_for(moderator()).post(
+            f"/api/v1/reviews/{review.pk}/decide",
+            {"outcome": "approved", "reasons": "Safeguards are described."},
+            format="json",
+        )
     event = HubEvent.objects.get()
 
     retry_in = hub_event_deliver(event_id=event.pk)  # what the worker's retry does
@@ -116,7 +121,7 @@ def test_a_hub_that_fails_gets_the_same_event_again_until_it_answers_and_it_is_a
     assert len({d.webhook_id for d in deliveries}) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_reasons_are_required_and_a_label_is_not_a_pre_publication_outcome(seeded, hub_api):
     held(hub_api)
     review = Review.objects.get()
@@ -135,7 +140,7 @@ def test_reasons_are_required_and_a_label_is_not_a_pre_publication_outcome(seede
     assert Review.objects.get().state == "pending"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_only_reviewers_decide_and_anyone_may_read_the_criteria(seeded, hub_api, client):
     held(hub_api)
     review = Review.objects.get()
@@ -154,7 +159,7 @@ def test_only_reviewers_decide_and_anyone_may_read_the_criteria(seeded, hub_api,
     assert "Declared dual-use capabilities" in [c["name"] for c in criteria]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_queue_lists_open_reviews_due_first_and_pages_by_cursor(seeded, hub_api, settings):
     for index in range(3):
         hub_api.put(
@@ -171,20 +176,24 @@ def test_the_queue_lists_open_reviews_due_first_and_pages_by_cursor(seeded, hub_
     assert reviewer.get("/api/v1/reviews", {"cursor": "x"}).status_code == 400
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_refused_event_fails_visibly_and_an_admin_retries_it(seeded, hub_api, hub_receiver):
+@pytest.mark.django_db
+def test_a_refused_event_fails_visibly_and_an_admin_retries_it(
+    seeded, hub_api, hub_receiver, django_capture_on_commit_callbacks
+):
     from tests.factories import hub_admin
 
     hub_receiver.script = [410]
     held(hub_api)
     review = Review.objects.get()
-    api_for(moderator()).post(
-        f"/api/v1/reviews/{review.pk}/decide", {"outcome": "approved", "reasons": "Fine."}, format="json"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        api_for(moderator()).post(
+            f"/api/v1/reviews/{review.pk}/decide", {"outcome": "approved", "reasons": "Fine."}, format="json"
+        )
     admin = api_for(hub_admin())
 
     failed = admin.get("/api/v1/hub-events", {"state": "failed"}).json()
-    retried = admin.post(f"/api/v1/hub-events/{failed[0]['id']}/retry")
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = admin.post(f"/api/v1/hub-events/{failed[0]['id']}/retry")
     by_moderator = api_for(moderator()).get("/api/v1/hub-events")
 
     assert failed[0]["last_error"].startswith("HTTP 410")
