@@ -19,19 +19,24 @@ from hubmod.db import TimestampedModel
 from licenses.models import LicenseClause
 from policy.models import Intent, PolicySection, Severity
 
-OPEN_CASE_STATES = ("open", "in_review", "escalated", "awaiting_approval", "reopened")
+
+class CaseState(models.TextChoices):
+    OPEN = "open"
+    IN_REVIEW = "in_review"
+    ESCALATED = "escalated"
+    AWAITING_APPROVAL = "awaiting_approval"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+
+
+# Everything but resolved: the partial unique index of one open case per subject and category.
+OPEN_CASE_STATES = tuple(state.value for state in CaseState if state != CaseState.RESOLVED)
 
 
 class Case(ConcurrentTransitionMixin, TimestampedModel):
     """All reports on one subject in one category, and what was decided about them."""
 
-    class State(models.TextChoices):
-        OPEN = "open"
-        IN_REVIEW = "in_review"
-        ESCALATED = "escalated"
-        AWAITING_APPROVAL = "awaiting_approval"
-        RESOLVED = "resolved"
-        REOPENED = "reopened"
+    State = CaseState
 
     class EscalatedTo(models.TextChoices):
         SENIOR = "senior", "senior moderators"

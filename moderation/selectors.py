@@ -19,6 +19,7 @@ from hub.selectors import Relative, repository_ancestors, repository_descendants
 from hubmod.audit.log import trail
 from hubmod.audit.models import AuditEvent
 from moderation.models import OPEN_CASE_STATES, Appeal, Case, Decision, EnforcementAction, Strike
+from moderation.queries import QUEUE_AFTER_CURSOR
 from moderation.restriction import may_read_evidence, may_work_restricted, restricted_cases_q
 from moderation.strikes import Recommendation, recommend
 from policy.models import StatementTemplate
@@ -68,9 +69,6 @@ QUEUE_PAGE_SIZE = 50
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 CURSOR_PATTERN = r"^\d{1,5}_-?\d{1,20}_\d{1,20}$"
-# The row-value form: one index range scan from the cursor on, where the OR-expanded form the
-# ORM writes scans the queue from its start (PERFORMANCE.md).
-_AFTER_CURSOR = '("moderation_case"."priority" * -1, "moderation_case"."due_at", "moderation_case"."id") > (%s, %s, %s)'
 
 
 @dataclass(frozen=True)
@@ -141,7 +139,7 @@ def case_queue_page(
     if cursor:
         priority, due, pk = (int(part) for part in cursor.split("_"))
         due_at = _EPOCH + due * _MICROSECOND
-        after = RawSQL(_AFTER_CURSOR, (-priority, due_at, pk), output_field=BooleanField())  # noqa: S611 - constant SQL
+        after = RawSQL(QUEUE_AFTER_CURSOR, (-priority, due_at, pk), output_field=BooleanField())  # noqa: S611 - constant SQL
         cases = cases.filter(after)
     page = [_queue_row(values) for values in cases.values(*_QUEUE_ROW_VALUES)[: size + 1]]
     if len(page) <= size:

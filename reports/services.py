@@ -24,6 +24,7 @@ from moderation.services.cases import SubjectCases, case_for_report, case_mark_s
 from reports.categories import category_get
 from reports.evidence import EvidenceFile, evidence_store
 from reports.models import Evidence, Report, Reporter
+from reports.queries import STORE_SQL, SURGE_SQL
 from reports.serializers import details_validate
 
 
@@ -132,22 +133,6 @@ def _reporter_for(identity: ReporterIdentity, *, flagger: Reporter | None) -> Re
     return reporter
 
 
-# A reporter already counted in the window cannot raise the count: the last report from a new
-# reporter found it below the threshold, and the window has only slid since. So one address
-# filing ten thousand times costs an index probe each, not a count over all it filed. Run in the
-# statement that inserts the report, the count does not see that report: a new reporter adds one.
-# `reporter_key || ''` keeps the plan on the case's index: planned once for any values, PostgreSQL
-# would otherwise probe the reporter's, and a brigading address has filed thousands.
-_SURGE_SQL = """CASE WHEN EXISTS (
-    SELECT 1 FROM reports_report WHERE case_id = %s AND reporter_key || '' = %s AND created_at >= %s
-) THEN 0 ELSE 1 + (
-    SELECT COUNT(DISTINCT reporter_key) FROM reports_report WHERE case_id = %s AND created_at >= %s
-) END"""
-# The report, its case's surge count, and the audit chain's head locked and read, in one statement.
-_STORE_SQL = f"""WITH new AS ({{insert}}), head AS ({audit.CHAIN_HEAD_LOCKED})
-SELECT new.id, head.seq, head.hash, {{surge}} FROM new LEFT JOIN head ON true"""  # noqa: S608
-
-
 @dataclass(frozen=True)
 class Stored:
     # Distinct reporters of the case in the surge window with this report; None when not counted.
@@ -163,12 +148,12 @@ def _store(report: Report, *, count_surge: bool) -> Stored:
         distinct = None
         if count_surge:  # counted before the insert, as the single statement counts it
             with connection.cursor() as cursor:
-                cursor.execute(f"SELECT {_SURGE_SQL}", surge_params)
+                cursor.execute(f"SELECT {SURGE_SQL}", surge_params)
                 (distinct,) = cursor.fetchone()
         report.save(force_insert=True)
         return Stored(distinct, None)
     insert_sql, params = insert_statement(report)
-    sql = _STORE_SQL.format(insert=insert_sql, surge=_SURGE_SQL if count_surge else "NULL")
+    sql = STORE_SQL.format(insert=insert_sql, surge=SURGE_SQL if count_surge else "NULL")
     with planned_once() as cursor:
         cursor.execute(sql, params + (surge_params if count_surge else []))
         pk, seq, head_hash, distinct = cursor.fetchone()

@@ -2,7 +2,7 @@
 # README command two: lint, then the whole test suite on the real parts.
 #
 # With PostgreSQL and Redis reachable (TEST_DATABASE_URL, TEST_REDIS_URL), the suite runs on them
-# with a real Celery worker, and the integration test runs once more on the embedded default.
+# with a real Celery worker; the integration test and the hand-written SQL run once more on the embedded default.
 # Without them it runs everything on SQLite and says what it skipped; under CI=true an absent
 # service is a failure, never a silent fallback.
 set -uo pipefail
@@ -58,9 +58,9 @@ export CONN_MAX_AGE=0
 embedded_broker="sqla+sqlite:///$PWD/celery-broker-test.sqlite3"
 rm -f celery-broker-test.sqlite3* hubmod-test.sqlite3*
 
-echo "== integration test on the embedded default (SQLite, SQLite broker, real worker)"
+echo "== on the embedded default (SQLite, SQLite broker, real worker): the integration test, and every app's hand-written SQL"
 env -u DATABASE_URL -u REDIS_URL CELERY_BROKER_URL="$embedded_broker" \
-  .venv/bin/python -m pytest -q tests/e2e/test_walking_skeleton.py || exit 1
+  .venv/bin/python -m pytest -q tests/e2e/test_walking_skeleton.py tests/test_queries.py tests/test_sql.py || exit 1
 
 if [ $status -eq 0 ]; then
   echo "== whole suite on PostgreSQL ($database_url) and Redis ($redis_url)"

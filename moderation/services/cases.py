@@ -15,8 +15,9 @@ from hubmod import hooks
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.errors import ApplicationError, Conflict, Forbidden, NotFound
-from hubmod.sql import columns, planned_once, rows_as, split_row
+from hubmod.sql import planned_once, rows_as, split_row
 from moderation.models import OPEN_CASE_STATES, Case
+from moderation.queries import OPEN_AND_CLEAN_SQL, REPOSITORY_AND_CASES_SQL
 from moderation.restriction import (
     RESTRICTED_CATEGORIES,
     ROUTED_TO_LEGAL_REASON,
@@ -37,23 +38,6 @@ class Attachment:
     case: Case
     opened: bool = False
     joined_clean: bool = False
-
-
-# Every report runs this; written out, it costs a third of what the ORM spends composing it. A
-# subject has one open case per category and rarely more than one found clean: the rows are few,
-# and picking among them here spares PostgreSQL planning a sort.
-_OPEN_OR_CLEAN = f"""moderation_case.category = %s AND (
-    moderation_case.state IN ({", ".join(f"'{state}'" for state in OPEN_CASE_STATES)})
-    OR (moderation_case.state = 'resolved' AND moderation_case.clean_until > %s))"""
-_OPEN_AND_CLEAN_SQL = f"""
-SELECT {columns(Case)} FROM moderation_case WHERE {{subject_column}} = %s AND {_OPEN_OR_CLEAN}
-"""  # noqa: S608 - built from constants; the values are parameters
-# A repository's report reads the repository and its cases together: one round trip fewer.
-_REPOSITORY_AND_CASES_SQL = f"""
-SELECT {columns(Repository)}, {columns(Case)} FROM hub_repository
-LEFT JOIN moderation_case ON moderation_case.repository_id = hub_repository.id AND {_OPEN_OR_CLEAN}
-WHERE hub_repository.full_name = %s
-"""  # noqa: S608 - built from constants; the values are parameters
 
 
 @dataclass(frozen=True)
@@ -81,14 +65,14 @@ def _resolved_at(case: Case) -> datetime:
 
 def _open_and_clean_cases(subject: dict[str, Repository | Account], category: str) -> SubjectCases:
     [(relation, row)] = subject.items()
-    sql = _OPEN_AND_CLEAN_SQL.format(subject_column=f"{relation}_id")
+    sql = OPEN_AND_CLEAN_SQL.format(subject_column=f"{relation}_id")
     return SubjectCases.of(rows_as(Case, sql, [row.pk, category, timezone.now()]))
 
 
 def repository_with_cases(full_name: str, category: str) -> tuple[Repository | None, SubjectCases]:
     """The repository named `full_name` and its open and clean cases in `category`, in one query."""
     with planned_once() as cursor:
-        cursor.execute(_REPOSITORY_AND_CASES_SQL, [category, timezone.now(), full_name])
+        cursor.execute(REPOSITORY_AND_CASES_SQL, [category, timezone.now(), full_name])
         rows = [split_row(row, Repository, Case) for row in cursor.fetchall()]
     if not rows:
         return None, SubjectCases()

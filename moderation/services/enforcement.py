@@ -26,37 +26,15 @@ from hubmod.errors import NotFound
 from hubmod.sql import concrete_field, planned_once, read_as_orm
 from hubmod.tasks import dispatch_now, dispatch_on_commit
 from moderation.models import Case, Decision, EnforcementAction, Strike
+from moderation.queries import CLAIM_BATCH_SQL, CLAIM_ONE_SQL, LOCKED
 from moderation.selectors import notice_token_for
 
 ACCOUNT_KINDS = {EnforcementAction.Kind.RESTRICT_ACCOUNT, EnforcementAction.Kind.SUSPEND_ACCOUNT}
 
 
-# Every delivery runs this. Written out, it costs a ninth of the Python the ORM spends composing it;
-# joining the uploader once (the repository's owner, or the account the case is about) instead of
-# both halves what PostgreSQL spends on it. The decision and case rows are wide; only ids are read.
-_OUTGOING_SELECT = """
-    SELECT a.id, a.state, a.kind, a.reverses_id, a.idempotency_key, a.not_before, a.created_at,
-           a.decision_id, c.repository_id, r.full_name, c.account_id, u.id, u.handle
-    FROM moderation_enforcementaction a
-    JOIN moderation_decision d ON d.id = a.decision_id
-    JOIN moderation_case c ON c.id = d.case_id
-    LEFT JOIN hub_repository r ON r.id = c.repository_id
-    JOIN hub_account u ON u.id = COALESCE(c.account_id, r.owner_id)
-"""
-# Pending and not held for a remediation window; the batch also leaves those whose retry is not due.
-_SENDABLE = "a.state = 'pending' AND (a.not_before IS NULL OR a.not_before <= %s)"
-_DUE = "(a.next_attempt_at IS NULL OR a.next_attempt_at <= %s)"
-# A claimed action stays locked until its outcome is recorded: no other worker sends it meanwhile,
-# and a worker that dies lets go of it with its connection. SQLite has no row locks; there the
-# state-checked save keeps a second outcome from being recorded.
-_CLAIM_ONE_SQL = _OUTGOING_SELECT + f"WHERE a.id = %s AND {_SENDABLE}"
-_CLAIM_BATCH_SQL = _OUTGOING_SELECT + f"WHERE {_SENDABLE} AND {_DUE} ORDER BY a.id LIMIT %s"
-_LOCKED = " FOR UPDATE OF a SKIP LOCKED"
-
-
 @functools.cache
 def _outgoing_fields() -> tuple[models.Field[Any, Any], ...]:
-    """The model field behind each column `_OUTGOING_SELECT` selects, in order."""
+    """The model field behind each column moderation.queries' claim selects, in order."""
     action = [
         concrete_field(EnforcementAction, name)
         for name in ("id", "state", "kind", "reverses", "idempotency_key", "not_before", "created_at", "decision")
@@ -89,10 +67,10 @@ class OutgoingAction:
         """Lock sendable actions for the caller's transaction: one by id, or a batch of those due."""
         now = timezone.now()
         if action_id is not None:
-            sql, params = _CLAIM_ONE_SQL, [action_id, now]
+            sql, params = CLAIM_ONE_SQL, [action_id, now]
         else:
-            sql, params = _CLAIM_BATCH_SQL, [now, now, limit]
-        return cls._read(sql + (_LOCKED if connection.vendor == "postgresql" else ""), params)
+            sql, params = CLAIM_BATCH_SQL, [now, now, limit]
+        return cls._read(sql + (LOCKED if connection.vendor == "postgresql" else ""), params)
 
     @classmethod
     def _read(cls, sql: str, params: list[Any]) -> list[OutgoingAction]:
