@@ -1,5 +1,7 @@
 """The hub's catalogue API: the hub syncs its accounts and repositories in (API.md)."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -54,6 +56,21 @@ class FileSerializer(serializers.Serializer):
     path = serializers.CharField(max_length=1024)
     sha256 = serializers.RegexField(SHA256_PATTERN, error_messages={"invalid": "Use 64 lowercase hex digits."})
     size = serializers.IntegerField(min_value=0, max_value=2**63 - 1)
+    url = serializers.URLField(
+        max_length=2000, required=False, help_text="Where hubmod may download the file to scan it (http or https)."
+    )
+
+    def validate_url(self, value: str) -> str:
+        if not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("Give an http or https address.")
+        return value
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        # `url` is optional both ways: a file the hub gave none has none.
+        data = super().to_representation(instance)
+        if not data.get("url"):
+            data.pop("url", None)
+        return data
 
 
 class RepositoryOutputSerializer(serializers.ModelSerializer):

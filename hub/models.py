@@ -151,6 +151,9 @@ class RepositoryFile(models.Model):
     path = models.CharField(max_length=1024)
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.BigIntegerField()
+    url = models.URLField(
+        max_length=2000, blank=True, help_text="Where hubmod may download the file to scan it (the hub's choice)."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["repository", "path"], name="repository_file_unique_path")]

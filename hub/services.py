@@ -24,6 +24,7 @@ class FileRef:
     path: str
     sha256: str
     size: int
+    url: str = ""  # where hubmod may fetch it for scanning (API.md); empty: not scanned
 
 
 @transaction.atomic
@@ -109,7 +110,7 @@ def repository_sync(
     if files is not None:
         repository.files.all().delete()
         RepositoryFile.objects.bulk_create(
-            RepositoryFile(repository=repository, path=f.path, sha256=f.sha256, size=f.size) for f in files
+            RepositoryFile(repository=repository, path=f.path, sha256=f.sha256, size=f.size, url=f.url) for f in files
         )
         changed.append("files")
     if created or changed:
