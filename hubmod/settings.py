@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "referrals",
     "policycenter",
     "reports",
+    "scanning",
 ]
 
 MIDDLEWARE = [
@@ -435,3 +436,17 @@ REPEAT_INFRINGER_STRIKES = env.int("REPEAT_INFRINGER_STRIKES", default=3)
 # Automated decisions (hash-list matches) per hour before the circuit breaker stops them.
 AUTOMATION_MAX_PER_HOUR = env.int("AUTOMATION_MAX_PER_HOUR", default=20)
 REMEDIATION_MAX_BUSINESS_DAYS = env.int("REMEDIATION_MAX_BUSINESS_DAYS", default=15)
+
+# --- Artifact scanning: fetching files -------------------------------------------------------
+# Where a synced file's `url` may point: comma-separated host[:port] (IPv6 in brackets); no port
+# means 80 for http, 443 for https. Unset or empty: nothing is fetched. A loopback, private or
+# otherwise non-public address is fetched only when that address itself is listed: listing a name
+# never vouches for what it resolves to (scanning/fetch.py says the whole rule).
+SCAN_FETCH_ALLOWED_HOSTS = env.list("SCAN_FETCH_ALLOWED_HOSTS", default=[])
+# Files over this are skipped ("too large"): declared larger by the hub, or grown past it mid-download.
+SCAN_MAX_FILE_BYTES = env.int("SCAN_MAX_FILE_BYTES", default=5 * 1024**3)
+# The whole download of one file, redirects included; a slow or hung server ends as "timed out".
+SCAN_FETCH_TIMEOUT_SECONDS = env.float("SCAN_FETCH_TIMEOUT_SECONDS", default=600.0)
+SCAN_FETCH_CONNECT_TIMEOUT_SECONDS = env.float("SCAN_FETCH_CONNECT_TIMEOUT_SECONDS", default=10.0)
+# The longest silence between two reads of a body (never past the total above).
+SCAN_FETCH_READ_TIMEOUT_SECONDS = env.float("SCAN_FETCH_READ_TIMEOUT_SECONDS", default=30.0)

@@ -43,7 +43,6 @@ CONTRACT = {
 NOT_YET_BUILT = {
     ("GET", "/api/v1/revocations"): "issue 22 (the signed revocation feed)",
     ("GET", "/api/v1/revocations/key"): "issue 22 (the signed revocation feed)",
-    ("GET", "/api/v1/files/{sha256}/scan"): "issue 20 (artifact scanning)",
 }
 SAMPLES = {"handle": "alice", "owner": "alice", "name": "tiny", "id": "1", "key": "mit", "sha256": "a" * 64}
 

@@ -4,14 +4,14 @@ breaks them: a copy of the project with one wrong import fails it, naming the im
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-APPS = ["hubmod", "hub", "licenses", "policy", "moderation", "transparency", "review", "referrals", "reports",
-        "policycenter"]  # fmt: skip
+APPS = tomllib.loads((PROJECT / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"]
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess:

@@ -177,6 +177,7 @@ EXPECTED = {
     "api-audit-checkpoint-keys": {"get": PUBLIC},
     "api-statements-of-reasons": {"get": PUBLIC},
     "api-policy": {"get": PUBLIC},
+    "api-file-scan": {"get": PUBLIC},
     "api-licenses": {"get": PUBLIC, "post": ADMINS},
     "api-license": {"get": PUBLIC, "patch": ADMINS},
     "api-license-history": {"get": STAFF},

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ScanningConfig(AppConfig):
+    """Artifact scanning: fetching the files the hub names, analysing them, content-addressed verdicts.
+    It files automated reports through intake and never decides (DESIGN.md)."""
+
+    name = "scanning"
+    verbose_name = "Artifact scanning"
