@@ -49,4 +49,6 @@ def logging_config(*, fmt: str, level: str) -> dict[str, Any]:
         },
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
         "root": {"handlers": ["console"], "level": level},
+        # httpx logs each request's full URL at INFO: a hub's signed file URL would put its token in the logs.
+        "loggers": {"httpx": {"level": "WARNING"}},
     }
