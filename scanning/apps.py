@@ -7,3 +7,9 @@ class ScanningConfig(AppConfig):
 
     name = "scanning"
     verbose_name = "Artifact scanning"
+
+    def ready(self) -> None:
+        from hubmod import hooks
+        from scanning import receivers, tasks  # noqa: F401
+
+        hooks.connect(hooks.repository_synced, receivers.repository_synced, uid="scanning.repository_synced")

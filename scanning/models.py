@@ -6,14 +6,21 @@ from hubmod.db import TimestampedModel
 
 
 class Verdict(models.TextChoices):
-    """Worst last: a revision's verdict is the worst of its files'."""
+    """Worst last: a revision's verdict is the worst of its files' (a file not yet scanned keeps
+    it pending; one that could not be scanned is worse than one not meant to be)."""
 
-    PENDING = "pending"
-    SKIPPED = "skipped"
     CLEAN = "clean"
+    SKIPPED = "skipped"
+    PENDING = "pending"
     ERROR = "error"
     SUSPICIOUS = "suspicious"
     DANGEROUS = "dangerous"
+
+
+def worst(verdicts: list[str]) -> str:
+    """The worst of these verdicts; clean when there are none (a revision without files)."""
+    order = list(Verdict.values)
+    return max(verdicts, key=order.index, default=Verdict.CLEAN)
 
 
 class FileScan(TimestampedModel):

@@ -21,9 +21,9 @@ class Migration(migrations.Migration):
                     "verdict",
                     models.CharField(
                         choices=[
-                            ("pending", "Pending"),
-                            ("skipped", "Skipped"),
                             ("clean", "Clean"),
+                            ("skipped", "Skipped"),
+                            ("pending", "Pending"),
                             ("error", "Error"),
                             ("suspicious", "Suspicious"),
                             ("dangerous", "Dangerous"),

@@ -1,0 +1,218 @@
+"""What a file is, by its bytes, never by its name; and where the pickles inside it are.
+
+A hub file named `.bin` may be a PyTorch zip checkpoint, a legacy pickle checkpoint or raw
+weights; a `.npy` may hold an object array (a pickle). Loaders decide by content, so do we.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import pickletools
+import struct
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Literal
+
+Kind = Literal[
+    "pickle",
+    "pytorch_zip",
+    "numpy",
+    "numpy_zip",
+    "zip",
+    "safetensors",
+    "gguf",
+    "text",
+    "other",
+]
+
+HEAD_SIZE = 64 * 1024
+NPY_MAGIC = b"\x93NUMPY"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+GGUF_MAGIC = b"GGUF"
+# A pickle member is read whole into memory; the pickles of real checkpoints are kilobytes to a
+# few megabytes (the tensors live in other members), so a larger one is itself a warning sign.
+PICKLE_MEMBER_MAX = 256 * 1024 * 1024
+
+# Opcodes that import or call: a stream that reaches one of them before it breaks has already
+# done its harm when a loader gets there, so it counts as a pickle however it ends.
+_CODE_OPCODES = {"GLOBAL", "STACK_GLOBAL", "INST", "OBJ", "REDUCE", "NEWOBJ", "NEWOBJ_EX"}
+_TEXT_CONTROL = set(range(32)) - {9, 10, 12, 13}
+
+
+def sniff(path: str | Path) -> Kind:
+    with open(path, "rb") as file:
+        head = file.read(HEAD_SIZE)
+        size = file.seek(0, io.SEEK_END)
+    return sniff_bytes(head, size=size, path=path)
+
+
+def sniff_bytes(head: bytes, *, size: int, path: str | Path | None = None) -> Kind:
+    if head.startswith(ZIP_MAGICS):
+        return _zip_kind(path) if path is not None else "zip"
+    if head.startswith(NPY_MAGIC):
+        return "numpy"
+    if head.startswith(GGUF_MAGIC):
+        return "gguf"
+    if _looks_like_safetensors(head, size):
+        return "safetensors"
+    if looks_like_pickle(head):
+        return "pickle"
+    if _looks_like_text(head):
+        return "text"
+    return "other"
+
+
+def looks_like_pickle(head: bytes) -> bool:
+    """A protocol 2+ header, or a protocol 0/1 opcode stream that parses until it imports or calls.
+
+    Protocol 0 pickles are ASCII, so this check runs before the text check. A stream counts if it
+    parses to its STOP, runs out mid-stream (a truncated file), or breaks only after an opcode
+    that imports or calls (a pickle made to stop right after its payload).
+    """
+    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        return True
+    seen: list[str] = []
+    try:
+        for opcode, _arg, _pos in pickletools.genops(io.BytesIO(head)):
+            seen.append(opcode.name)
+            if opcode.name == "STOP":
+                return len(seen) >= 2
+    except ValueError as error:
+        exhausted = "exhausted" in str(error) or "not enough data" in str(error)
+        if exhausted and len(head) >= HEAD_SIZE and len(seen) >= 2:
+            return True
+        return bool(_CODE_OPCODES.intersection(seen))
+    return False
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if not head:
+        return True
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # The head may cut a multi-byte character in two at its end.
+        if error.start < len(head) - 3:
+            return False
+        text = head[: error.start].decode("utf-8")
+    return not any(ord(char) in _TEXT_CONTROL for char in text)
+
+
+def _looks_like_safetensors(head: bytes, size: int) -> bool:
+    if len(head) < 9:
+        return False
+    (header_len,) = struct.unpack("<Q", head[:8])
+    return 2 <= header_len <= size - 8 and head[8:9] == b"{"
+
+
+def _zip_kind(path: str | Path) -> Kind:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return "zip"
+    if any(name.endswith((".pkl", ".pickle")) for name in names):
+        return "pytorch_zip"
+    if any(name.endswith(".npy") for name in names):
+        return "numpy_zip"
+    return "zip"
+
+
+# The pickles inside a file ---------------------------------------------------------------------
+
+
+@dataclass
+class PickleStream:
+    """One pickle to analyse: the whole file, a zip member, or the payload of an object array."""
+
+    member: str | None
+    data: IO[bytes]
+
+
+class NotAPickleContainer(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class NpyHeader:
+    descr: object
+    shape: tuple[int, ...]
+    data_offset: int
+
+    @property
+    def has_object(self) -> bool:
+        # numpy stores object dtypes as "|O", and structured dtypes as a list of fields, any of
+        # which may be an object.
+        return "O" in repr(self.descr)
+
+
+def npy_header(data: IO[bytes]) -> NpyHeader:
+    """The header of an NPY stream (format spec in numpy/lib/format.py), read without numpy."""
+    start = data.tell()
+    magic = data.read(8)
+    if len(magic) < 8 or not magic.startswith(NPY_MAGIC):
+        raise NotAPickleContainer("not an NPY stream")
+    major = magic[6]
+    length_size = 2 if major == 1 else 4
+    raw_length = data.read(length_size)
+    if len(raw_length) != length_size:
+        raise NotAPickleContainer("NPY header length truncated")
+    (length,) = struct.unpack("<H" if length_size == 2 else "<I", raw_length)
+    text = data.read(length).decode("latin-1" if major < 3 else "utf-8")
+    try:
+        # The header is a Python dict literal; literal_eval evaluates literals only.
+        header = ast.literal_eval(text)
+    except (ValueError, SyntaxError) as error:
+        raise NotAPickleContainer(f"NPY header unreadable: {error}") from error
+    if not isinstance(header, dict) or "descr" not in header:
+        raise NotAPickleContainer("NPY header without descr")
+    shape = header.get("shape", ())
+    return NpyHeader(
+        descr=header["descr"],
+        shape=tuple(shape) if isinstance(shape, tuple) else (),
+        data_offset=start + 8 + length_size + length,
+    )
+
+
+def _member_is_pickle(name: str, head: bytes) -> bool:
+    if name.endswith((".pkl", ".pickle")):
+        return True
+    # Tensor storage members ("archive/data/0") are raw numbers that may start with any bytes; a
+    # loader only unpickles named members, so only a protocol header marks another as a pickle.
+    return len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5
+
+
+@contextmanager
+def pickle_streams(path: str | Path, kind: Kind) -> Iterator[list[PickleStream]]:
+    """The pickles a loader could run from this file, opened for reading."""
+    with open(path, "rb") as file:
+        if kind == "pickle":
+            yield [PickleStream(member=None, data=file)]
+        elif kind == "numpy":
+            header = npy_header(file)
+            yield [PickleStream(member=None, data=file)] if header.has_object else []
+        elif kind in ("pytorch_zip", "numpy_zip", "zip"):
+            yield list(_zip_pickle_streams(file))
+        else:
+            yield []
+
+
+def _zip_pickle_streams(file: IO[bytes]) -> Iterator[PickleStream]:
+    with zipfile.ZipFile(file) as archive:
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            if info.file_size > PICKLE_MEMBER_MAX:
+                continue
+            with archive.open(info) as member:
+                head = member.read(8)
+            if head.startswith(NPY_MAGIC):
+                body = io.BytesIO(archive.read(info))
+                if npy_header(body).has_object:
+                    yield PickleStream(member=info.filename, data=body)
+            elif _member_is_pickle(info.filename, head):
+                yield PickleStream(member=info.filename, data=io.BytesIO(archive.read(info)))
