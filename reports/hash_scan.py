@@ -4,11 +4,10 @@ automated report, recorded as automated detection for the statement of reasons."
 from __future__ import annotations
 
 from hub.models import Repository, RepositoryFile
-from hubmod.actors import SYSTEM
 from hubmod.categories import ReportCategory
 from moderation.services.automation import case_decide_automated
 from reports.models import HashList, KnownHash, Report
-from reports.services import Origin, ReporterIdentity, Subject, report_file
+from reports.services import automated_report_file
 
 
 def _automated_details(hash_list: HashList, path: str, sha256: str) -> dict:
@@ -35,21 +34,15 @@ def repository_scan_files(*, repository_id: int) -> list[Report]:
     filed = []
     for known in matches:
         for file in RepositoryFile.objects.filter(repository=repository, sha256=known.sha256).order_by("path"):
-            already = Report.objects.filter(
-                case__repository=repository, source=Report.Source.AUTOMATED, path=file.path, file_sha256=known.sha256
-            ).exists()
-            if already:
-                continue
-            report, _ = report_file(
-                actor=SYSTEM,
-                subject=Subject(
-                    "repository", repository.full_name, repository.revision, path=file.path, sha256=known.sha256
-                ),
+            report = automated_report_file(
+                repository=repository,
+                file=file,
                 category=known.hash_list.category,
                 details=_automated_details(known.hash_list, file.path, known.sha256),
-                reporter=ReporterIdentity(),
-                origin=Origin(source=Report.Source.AUTOMATED, client_address=f"hash-list:{known.hash_list.pk}"),
+                detector=f"hash-list:{known.hash_list.pk}",
             )
+            if report is None:
+                continue
             filed.append(report)
             if known.hash_list.auto_actions:
                 case_decide_automated(

@@ -285,3 +285,25 @@ def report_add_evidence(*, report_id: int, actor: Actor, files: list[EvidenceFil
     stored = [evidence_store(report=report, upload=upload) for upload in files]
     audit.record(actor=actor, verb="report.evidence_added", target=report, data={"files": [e.sha256 for e in stored]})
     return stored
+
+
+def automated_report_file(
+    *, repository: Repository, file: RepositoryFile, category: str, details: dict[str, Any], detector: str
+) -> Report | None:
+    """An automated report on one file of a repository (a hash-list match, an artifact scan), filed
+    at most once per repository, path and content: a rescan files nothing twice. `detector` says
+    what found it, e.g. "hash-list:3"; the report's source marks detection as automated."""
+    already = Report.objects.filter(
+        case__repository=repository, source=Report.Source.AUTOMATED, path=file.path, file_sha256=file.sha256
+    ).exists()
+    if already:
+        return None
+    report, _ = report_file(
+        actor=SYSTEM,
+        subject=Subject("repository", repository.full_name, repository.revision, path=file.path, sha256=file.sha256),
+        category=category,
+        details=details,
+        reporter=ReporterIdentity(),
+        origin=Origin(source=Report.Source.AUTOMATED, client_address=detector),
+    )
+    return report

@@ -22,7 +22,7 @@ from hubmod.audit import log as audit
 from hubmod.categories import ReportCategory
 from hubmod.tasks import dispatch_on_commit
 from reports.models import Report
-from reports.services import Origin, ReporterIdentity, Subject, report_file
+from reports.services import automated_report_file
 from scanning.analysis.result import verdict_worst
 from scanning.analysis.run import analyse
 from scanning.fetch import fetch
@@ -84,22 +84,15 @@ def _verdict_act(scan: FileScan, *, repositories: list[Repository]) -> list[Repo
     filed = []
     for repository in repositories:
         for file in repository.files.filter(sha256=scan.sha256).order_by("path"):
-            already = Report.objects.filter(
-                case__repository=repository, source=Report.Source.AUTOMATED, path=file.path, file_sha256=scan.sha256
-            ).exists()
-            if already:
-                continue
-            report, _ = report_file(
-                actor=SYSTEM,
-                subject=Subject(
-                    "repository", repository.full_name, repository.revision, path=file.path, sha256=scan.sha256
-                ),
+            report = automated_report_file(
+                repository=repository,
+                file=file,
                 category=ReportCategory.PRIVATE_INFORMATION if secret else ReportCategory.MALICIOUS_CODE,
                 details=_report_details(file.path, scan, findings, secret=secret),
-                reporter=ReporterIdentity(),
-                origin=Origin(source=Report.Source.AUTOMATED, client_address=f"scan:{scan.sha256[:16]}"),
+                detector=f"scan:{scan.sha256[:16]}",
             )
-            filed.append(report)
+            if report is not None:
+                filed.append(report)
     return filed
 
 
