@@ -37,16 +37,20 @@ SECRET_KINDS = frozenset({"secret"})
 def scans_request(*, repository: Repository) -> list[str]:
     """After a sync: ask for a scan of every new content among the repository's files that has a
     url, and act at once on the contents scanned before. Returns the digests queued."""
-    queued = []
-    for file in repository.files.exclude(url="").order_by("path"):
-        scan, created = FileScan.objects.get_or_create(sha256=file.sha256, defaults={"size": file.size})
-        if created:
-            queued.append(file.sha256)
-            dispatch_on_commit(SCAN_TASK, file.sha256)
-        elif scan.verdict in FINAL:
+    files = list(repository.files.exclude(url="").order_by("path"))
+    known = {scan.sha256: scan for scan in FileScan.objects.filter(sha256__in={f.sha256 for f in files})}
+    new = {f.sha256: f.size for f in files if f.sha256 not in known}
+    # One insert however many files the revision has; a sync racing this one for the same bytes
+    # keeps its own row, and the second scan it may queue records the same verdict again.
+    FileScan.objects.bulk_create([FileScan(sha256=sha256, size=size) for sha256, size in new.items()],
+                                 ignore_conflicts=True)  # fmt: skip
+    for sha256 in new:
+        dispatch_on_commit(SCAN_TASK, sha256)
+    for scan in known.values():
+        if scan.verdict in FINAL:
             _verdict_act(scan, repositories=[repository])
     _revision_complete_if_done(repository)
-    return queued
+    return list(new)
 
 
 def scan_source(*, sha256: str) -> RepositoryFile | None:
