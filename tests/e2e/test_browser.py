@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import RepositoryFactory, moderator
 
@@ -161,8 +162,10 @@ def test_a_moderator_filters_the_queue_opens_a_case_and_decides_on_a_license_cla
     sign_in(page, "mia")
     page.get_by_role("form", name="Filter the queue").get_by_label("Category").fill("license_violation")
     page.get_by_role("button", name="Filter").click()
+    # count() does not wait: without waiting for the filtered page it can read the one unloading.
+    page.wait_for_url("**category=license_violation**")
     rows = page.get_by_role("form", name="Queue").locator("tbody tr")
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)
     rows.get_by_role("link", name=f"#{case.pk}").click()
 
     page.get_by_role("button", name="Claim").click()
