@@ -4,12 +4,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub.models import HANDLE_PATTERN, Account, BaseModelLink, Repository, handle_validator
+from hub.models import (
+    HANDLE_PATTERN,
+    Account,
+    BaseModelLink,
+    Repository,
+    ScanVerdict,
+    handle_validator,
+    scan_verdict_worst,
+)
 from hub.selectors import repository_get
 from hub.services import BaseModelRef, FileRef, account_sync, repository_sync
 from hubmod.api import IsHub, validated
@@ -102,11 +110,29 @@ class RepositoryOutputSerializer(serializers.ModelSerializer):
         return [{"repo_id": link.base_full_name, "relation": link.relation} for link in repository.base_links.all()]
 
 
+class ScannedFileSerializer(serializers.Serializer):
+    path = serializers.CharField()
+    sha256 = serializers.CharField()
+    verdict = serializers.ChoiceField(choices=ScanVerdict.choices, source="scan_verdict")
+
+
+class RevisionScanSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=ScanVerdict.choices, help_text="The worst of the files' verdicts.")
+    files = ScannedFileSerializer(many=True)
+
+
 class RepositoryDetailOutputSerializer(RepositoryOutputSerializer):
     open_cases = serializers.IntegerField()
+    scan = serializers.SerializerMethodField(help_text="Artifact scanning's verdicts on the head revision's files.")
 
     class Meta(RepositoryOutputSerializer.Meta):
-        fields = [*RepositoryOutputSerializer.Meta.fields, "open_cases"]
+        fields = [*RepositoryOutputSerializer.Meta.fields, "open_cases", "scan"]
+
+    @extend_schema_field(RevisionScanSerializer)
+    def get_scan(self, repository: Repository) -> dict[str, Any]:
+        files = sorted(repository.files.all(), key=lambda f: f.path)
+        verdict = scan_verdict_worst(f.scan_verdict for f in files)
+        return RevisionScanSerializer({"verdict": verdict, "files": files}).data
 
 
 class RepositoryApi(APIView):

@@ -2,6 +2,7 @@
 enforcement only when the hub acknowledges it."""
 
 import uuid
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.core.validators import RegexValidator
@@ -146,6 +147,25 @@ class Repository(ConcurrentTransitionMixin, TimestampedModel):
         pass
 
 
+class ScanVerdict(models.TextChoices):
+    """What artifact scanning found in a file (API.md), worst last: a revision's verdict is the
+    worst of its files' (one not yet scanned keeps it pending; one that could not be scanned is
+    worse than one not meant to be)."""
+
+    CLEAN = "clean"
+    SKIPPED = "skipped"
+    PENDING = "pending"
+    ERROR = "error"
+    SUSPICIOUS = "suspicious"
+    DANGEROUS = "dangerous"
+
+
+def scan_verdict_worst(verdicts: Iterable[str]) -> str:
+    """The worst of these verdicts; clean when there are none (a revision without files)."""
+    order = list(ScanVerdict.values)
+    return max(verdicts, key=order.index, default=ScanVerdict.CLEAN)
+
+
 class RepositoryFile(models.Model):
     repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="files")
     path = models.CharField(max_length=1024)
@@ -154,6 +174,10 @@ class RepositoryFile(models.Model):
     url = models.URLField(
         max_length=2000, blank=True, help_text="Where hubmod may download the file to scan it (the hub's choice)."
     )
+    # A copy of the verdict scanning keeps per content (scanning.FileScan), written by scanning
+    # whenever that changes: what the hub's API, the queue's filter and the case page read here
+    # without a lower layer reaching up (docs/decisions/scan-verdicts-on-files.md).
+    scan_verdict = models.CharField(max_length=16, choices=ScanVerdict.choices, default=ScanVerdict.PENDING)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["repository", "path"], name="repository_file_unique_path")]

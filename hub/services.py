@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
 from django_fsm import can_proceed
 
-from hub.models import Account, BaseModelLink, Repository, RepositoryFile
+from hub.models import Account, BaseModelLink, Repository, RepositoryFile, ScanVerdict
 from hubmod import hooks
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
@@ -122,6 +123,22 @@ def repository_sync(
         )
     hooks.repository_synced.send(sender="hub", repository=repository, created=created, changed=changed)
     return repository, created
+
+
+def files_scan_verdict_set(*, sha256s: Iterable[str], verdict: str, repository: Repository | None = None) -> int:
+    """Keep scanning's verdict on these contents beside every file that has them (on one
+    repository's files only, when given). Returns the number of files updated."""
+    files = RepositoryFile.objects.filter(sha256__in=set(sha256s))
+    if repository is not None:
+        files = files.filter(repository=repository)
+    return files.exclude(scan_verdict=verdict).update(scan_verdict=verdict)
+
+
+def files_unscannable_mark(*, repository: Repository) -> int:
+    """Files the hub gave no url for are never fetched: their verdict is skipped, not pending."""
+    return repository.files.filter(url="").exclude(scan_verdict=ScanVerdict.SKIPPED).update(
+        scan_verdict=ScanVerdict.SKIPPED
+    )
 
 
 # What each enforcement kind does to hubmod's copy of the subject once the hub has applied it,

@@ -62,6 +62,11 @@ app.conf.beat_schedule = {
         "task": "transparency.rollup",
         "schedule": 600.0,
     },
+    # Contents judged by an older version of a scanner than the one installed are scanned again.
+    "scans-rescan-outdated": {
+        "task": "scanning.scans_outdated_sweep",
+        "schedule": 600.0,
+    },
     # The audit chain's head, signed and published where the database's writers cannot rewrite it.
     "audit-checkpoint-publish": {
         "task": "audit.checkpoint_publish",

@@ -167,6 +167,10 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="hubmod")
+# Scanning has a queue of its own, served by its own workers: a burst of uploads (each file a
+# download and an analysis that may take minutes) never waits in front of enforcement.
+SCAN_QUEUE = env.str("SCAN_QUEUE", default=f"{CELERY_TASK_DEFAULT_QUEUE}.scan")
+CELERY_TASK_ROUTES = {"scanning.*": {"queue": SCAN_QUEUE}}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -44,6 +44,11 @@ def _isolate_xdist_worker(worker: str) -> None:
     os.environ["CELERY_QUEUE"] = queue
     django_settings.CELERY_TASK_DEFAULT_QUEUE = queue
     celery_app.conf.task_default_queue = queue
+    scan_queue = f"{queue}.scan"
+    os.environ["SCAN_QUEUE"] = django_settings.SCAN_QUEUE = scan_queue
+    celery_app.conf.task_routes = {"scanning.*": {"queue": scan_queue}}
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.router = celery_app.amqp.Router()
     cache_url = os.environ.get("REDIS_CACHE_URL")
     if not cache_url or not os.environ.get("REDIS_URL"):
         return  # the local-memory cache is per process already

@@ -27,6 +27,8 @@ _MODERATOR_PERMS = [
     "review.view_review",
     "review.decide_review",
     "review.view_release",
+    "scanning.view_filescan",
+    "scanning.add_falsepositive",
 ]
 # Appeal reviewers are senior moderators: they also take escalations and reopen cases.
 _REVIEWER_PERMS = [
@@ -86,6 +88,10 @@ _ADMIN_PERMS = [
     "review.change_releasestage",
     "hub.view_hubevent",
     "hub.retry_hubevent",
+    "scanning.view_falsepositive",
+    "scanning.view_verdictautomation",
+    "scanning.add_verdictautomation",
+    "scanning.change_verdictautomation",
 ]
 
 # Admins oversee: they see that a referral or a preservation hold exists, never restricted evidence.

@@ -53,8 +53,11 @@ def _count_since(state: AutomationBreaker) -> datetime:
     return max(hour_ago, state.resumed_at) if state.resumed_at else hour_ago
 
 
-def case_decide_automated(*, case_id: int, actions: list[str], source: str) -> Decision | None:
-    """Decide a case from an automated detection, unless the breaker is open; None if not decided."""
+def case_decide_automated(
+    *, case_id: int, actions: list[str], source: str, why: str = "Actions set by a hub admin for this hash list."
+) -> Decision | None:
+    """Decide a case from an automated detection, unless the breaker is open; None if not decided.
+    `why` says whose choice the actions are (they depart from the ladder's recommendation)."""
     with transaction.atomic():
         state = AutomationBreaker.objects.select_for_update().filter(pk=breaker().pk).get()
         if state.tripped:
@@ -89,7 +92,7 @@ def case_decide_automated(*, case_id: int, actions: list[str], source: str) -> D
             ground=Ground(policy_section=AUTOMATED_GROUND.get(case.category, "harmful-use")),
             intent=Decision.Intent.UNKNOWN,
             statement=f"Automated decision: {source}",
-            departure_reason="Actions set by a hub admin for this hash list.",
+            departure_reason=why,
             automated=True,
         )
 

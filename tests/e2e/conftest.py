@@ -46,13 +46,14 @@ def mail_dir(tmp_path_factory) -> Path:
 
 
 class Worker:
-    def __init__(self, env: dict, log: Path):
+    def __init__(self, env: dict, log: Path, queue: str | None = None):
         self.env = env
         self.log = log
+        self.queue = queue or django_settings.CELERY_TASK_DEFAULT_QUEUE
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> "Worker":
-        queue = django_settings.CELERY_TASK_DEFAULT_QUEUE
+        queue = self.queue
         command = [
             sys.executable,
             "-m",
@@ -117,6 +118,15 @@ def worker_env(django_db_setup, django_db_blocker, live_server, integration_hub,
 def celery_worker(worker_env, tmp_path_factory):
     """One real worker for the session, on the same broker and test database as the tests."""
     worker = Worker(worker_env, tmp_path_factory.mktemp("worker") / "worker.log").start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture(scope="session")
+def scan_worker(worker_env, tmp_path_factory):
+    """A worker on scanning's own queue, as production runs one (started only by the tests that scan)."""
+    log = tmp_path_factory.mktemp("scan-worker") / "worker.log"
+    worker = Worker(worker_env, log, queue=django_settings.SCAN_QUEUE).start()
     yield worker
     worker.stop()
 

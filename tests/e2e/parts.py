@@ -101,7 +101,7 @@ class RedisServer:
 def stack_environment(*, database_url: str, redis_url: str, web_url: str, queue: str, **settings: str) -> dict:
     """The environment of a web or worker process of our own: this one's, but on our parts."""
     # Ours are set below; a leftover embedded-broker URL or eager flag must not leak in.
-    leftovers = {"CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "EMAIL_URL", "EMAIL_FILE_PATH"}
+    leftovers = {"CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "EMAIL_URL", "EMAIL_FILE_PATH", "SCAN_QUEUE"}
     env = {key: value for key, value in os.environ.items() if key not in leftovers}
     env.update(
         {
