@@ -34,14 +34,26 @@ case_dismissed = Signal()
 # transparency (that day's rollup is stale and is counted again).
 decision_changed = Signal()
 
+# moderation's case page, when it shows a case to a staff member: the one hook that reads rather
+# than writes. Carries: case (moderation.models.Case), request. A receiver returns the HTML of a
+# section to show on the page (rendered from its own template), or None. Receivers: scanning (the
+# repository's files, their verdicts and findings, and the false-positive form).
+case_shown = Signal()
+
 ALL = {
     "repository_synced": repository_synced,
     "case_opened": case_opened,
     "case_dismissed": case_dismissed,
     "decision_changed": decision_changed,
+    "case_shown": case_shown,
 }
 
 
 def connect(hook: Signal, receiver, *, uid: str) -> None:
     """Register `receiver(**fields)` for `hook`; `uid` keeps a second ready() from adding it twice."""
     hook.connect(lambda sender, signal, **fields: receiver(**fields), weak=False, dispatch_uid=uid)
+
+
+def sections(hook: Signal, **fields) -> list[str]:
+    """What the receivers of a reading hook returned, in the order they registered; None left out."""
+    return [answer for _, answer in hook.send(sender="hooks", **fields) if answer is not None]

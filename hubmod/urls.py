@@ -27,7 +27,8 @@ from transparency import urls as transparency_urls
 # routes, the API's in `api_urlpatterns` (under /api/v1/), its pages' in `urlpatterns`.
 API_ROUTES = [hub_urls, reports_urls, referrals_urls, moderation_urls, transparency_urls, policy_urls, licenses_urls,
               audit_urls, review_urls, scanning_urls]  # fmt: skip
-PAGE_ROUTES = [review_urls, licenses_urls, transparency_urls, reports_urls, moderation_urls, staff_urls]
+PAGE_ROUTES = [review_urls, licenses_urls, transparency_urls, reports_urls, moderation_urls, staff_urls,
+               scanning_urls]  # fmt: skip
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

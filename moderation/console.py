@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from hubmod import hooks
 from hubmod.actors import Actor
 from hubmod.errors import ApplicationError
 from moderation.forms import (
@@ -63,6 +64,7 @@ def queue(request):
         assignee=data.get("assignee") or None,
         overdue=bool(data.get("overdue")),
         surge=bool(data.get("surge")),
+        scan_verdict=data.get("scan_verdict") or None,
     )
     cases, next_cursor = case_queue_page(filters=filters, user=request.user, cursor=data.get("cursor") or None)
     next_url = None
@@ -126,6 +128,8 @@ def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, st
             and case.assignee_id == request.user.pk
             and actor.has_perm("moderation.decide_case"),
             "evidence_readable": detail.evidence_readable,
+            # What the apps above show about the case (scanning: the files and their verdicts).
+            "sections": hooks.sections(hooks.case_shown, case=case, request=request),
         },
         status=status,
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from hubmod.staff.selectors import staff_members
 from licenses.selectors import actionable_catalogue
 from moderation.models import Case, Decision, EnforcementAction
-from moderation.selectors import CURSOR_PATTERN
+from moderation.selectors import CURSOR_PATTERN, SCANNED_VERDICTS
 from moderation.services.decisions import Ground
 from policy.selectors import policy_current
 
@@ -124,6 +124,11 @@ class QueueFilterForm(forms.Form):
     assignee = forms.CharField(required=False, max_length=150, help_text='"me", "none" or a username')
     overdue = forms.BooleanField(required=False)
     surge = forms.BooleanField(required=False)
+    scan_verdict = forms.ChoiceField(
+        choices=[("", "Any"), *((v, v.capitalize()) for v in SCANNED_VERDICTS)],
+        required=False,
+        label="A file scanned",
+    )
     cursor = forms.RegexField(
         re.compile(CURSOR_PATTERN, re.ASCII),
         required=False,

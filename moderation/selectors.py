@@ -10,11 +10,12 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
-from django.db.models import BooleanField, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from hub.models import RepositoryFile, ScanVerdict
 from hub.selectors import Relative, repository_ancestors, repository_descendants
 from hubmod.audit.log import trail
 from hubmod.audit.models import AuditEvent
@@ -25,6 +26,8 @@ from moderation.strikes import Recommendation, recommend
 from policy.models import StatementTemplate
 
 NOTICE_SALT = "hubmod.notice"
+# What the queue filters on, worst first (the order a moderator looks for them in).
+SCANNED_VERDICTS = list(reversed(ScanVerdict.values))
 # Whoever asks: a signed-in staff member, or nobody (the queue then shows no restricted case).
 StaffUser = AbstractBaseUser | AnonymousUser
 
@@ -37,6 +40,7 @@ class QueueFilters:
     assignee: str | None = None  # a username, "me" or "none"
     overdue: bool = False
     surge: bool = False
+    scan_verdict: str | None = None  # cases on a repository with a file of this verdict
 
 
 def case_queue(*, filters: QueueFilters = QueueFilters(), user: StaffUser | None = None) -> QuerySet[Case]:
@@ -57,6 +61,9 @@ def case_queue(*, filters: QueueFilters = QueueFilters(), user: StaffUser | None
         cases = cases.filter(due_at__lt=timezone.now())
     if filters.surge:
         cases = cases.filter(surge_detected_at__isnull=False)
+    if filters.scan_verdict:
+        files = RepositoryFile.objects.filter(repository_id=OuterRef("repository_id"))
+        cases = cases.filter(Exists(files.filter(scan_verdict=filters.scan_verdict)))
     if user is not None and not may_work_restricted(user):
         # Child-safety cases and threats to life are legal's queue; others never see them listed.
         cases = cases.exclude(restricted_cases_q())

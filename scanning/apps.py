@@ -13,3 +13,4 @@ class ScanningConfig(AppConfig):
         from scanning import receivers, tasks  # noqa: F401
 
         hooks.connect(hooks.repository_synced, receivers.repository_synced, uid="scanning.repository_synced")
+        hooks.connect(hooks.case_shown, receivers.case_shown, uid="scanning.case_shown")

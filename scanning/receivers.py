@@ -1,9 +1,35 @@
 """What scanning does when a lower layer's hook fires (hubmod.hooks); registered in scanning.apps."""
 
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
 from hub.models import Repository
+from scanning.forms import FalsePositiveForm
+from scanning.selectors import repository_files_scanned
 from scanning.services import scans_request
 
 
 def repository_synced(*, repository: Repository, created: bool, changed: list[str]) -> None:
     if created or "files" in changed:
         scans_request(repository=repository)
+
+
+def case_shown(*, case: Any, request: HttpRequest) -> str | None:
+    """The case's repository's files with their verdicts and findings, on the case page."""
+    if case.repository is None or not request.user.has_perm("scanning.view_filescan"):
+        return None
+    reported = {path for path in case.reports.exclude(path="").values_list("path", flat=True)}
+    files = repository_files_scanned(repository=case.repository, reported_paths=reported)
+    return render_to_string(
+        "scanning/case_files.html",
+        {
+            "case": case,
+            "scanned": files,
+            "revision": case.repository.revision,
+            "can_mark": request.user.has_perm("scanning.add_falsepositive"),
+            "false_positive_form": FalsePositiveForm(),
+        },
+        request=request,
+    )

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
-from hub.models import RepositoryFile
-from scanning.models import FileScan, Verdict
+from django.db.models import Q
+
+from hub.models import Repository, RepositoryFile
+from scanning.models import FalsePositive, FileScan, Verdict, worst
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -24,3 +28,80 @@ def file_scan_get(*, sha256: str) -> FileScan | None:
     if files.exclude(url="").exists():
         return FileScan(sha256=sha256, verdict=Verdict.PENDING)
     return FileScan(sha256=sha256, verdict=Verdict.SKIPPED, reason="The hub gave no url to fetch it from.")
+
+
+# A repository may have tens of thousands of files: the case page lists those that matter (reported,
+# or not clean) and at most this many of the rest.
+CASE_FILES_SHOWN = 200
+_ATTENTION = (Verdict.DANGEROUS, Verdict.SUSPICIOUS, Verdict.ERROR, Verdict.PENDING)
+
+
+@dataclass(frozen=True)
+class ScannerLine:
+    name: str
+    version: str
+    verdict: str
+    findings: list[dict[str, Any]]
+    error: str
+    false_positive: bool
+
+    @property
+    def markable(self) -> bool:
+        """A finding a moderator may mark as false: one that counts against the file."""
+        return self.verdict in (Verdict.DANGEROUS, Verdict.SUSPICIOUS) and not self.false_positive
+
+
+@dataclass(frozen=True)
+class FileLine:
+    path: str
+    sha256: str
+    size: int
+    verdict: str
+    reported: bool
+    reason: str
+    scanners: list[ScannerLine]
+
+
+@dataclass(frozen=True)
+class RepositoryFiles:
+    verdict: str
+    files: list[FileLine]
+    total: int
+    not_shown: int
+
+
+def repository_files_scanned(*, repository: Repository, reported_paths: set[str]) -> RepositoryFiles:
+    """The head revision's files with their verdicts and findings, reported and worst first."""
+    everything = repository.files.all()
+    total = everything.count()
+    verdict = worst(everything.values_list("scan_verdict", flat=True).distinct())
+    first = everything.filter(Q(path__in=reported_paths) | Q(scan_verdict__in=_ATTENTION)).order_by("path")
+    rest = everything.exclude(pk__in=first.values("pk")).order_by("path")[:CASE_FILES_SHOWN]
+    files = [*first, *rest]
+    scans = {s.sha256: s for s in FileScan.objects.filter(sha256__in={f.sha256 for f in files})}
+    false = set(FalsePositive.objects.filter(sha256__in=scans).values_list("sha256", "scanner", "version"))
+    order = list(reversed(Verdict.values))
+    lines = [
+        FileLine(
+            path=f.path,
+            sha256=f.sha256,
+            size=f.size,
+            verdict=f.scan_verdict,
+            reported=f.path in reported_paths,
+            reason=scans[f.sha256].reason if f.sha256 in scans else "",
+            scanners=[
+                ScannerLine(
+                    name=r.get("name", ""),
+                    version=r.get("version", ""),
+                    verdict=r.get("verdict", ""),
+                    findings=list(r.get("findings", [])),
+                    error=r.get("error", ""),
+                    false_positive=(f.sha256, r.get("name"), r.get("version")) in false,
+                )
+                for r in (scans[f.sha256].scanners if f.sha256 in scans else [])
+            ],
+        )
+        for f in files
+    ]
+    lines.sort(key=lambda line: (not line.reported, order.index(line.verdict), line.path))
+    return RepositoryFiles(verdict=verdict, files=lines, total=total, not_shown=total - len(lines))

@@ -14,7 +14,15 @@ from hubmod.auth import actor_for
 from hubmod.schema import error
 from moderation.api.serializers import CaseDetailOutputSerializer, CaseOutputSerializer, queue_line
 from moderation.models import Case, Decision
-from moderation.selectors import CURSOR_PATTERN, QueueFilters, case_detail, case_get, case_queue_page, queue_counts
+from moderation.selectors import (
+    CURSOR_PATTERN,
+    SCANNED_VERDICTS,
+    QueueFilters,
+    case_detail,
+    case_get,
+    case_queue_page,
+    queue_counts,
+)
 from moderation.services.cases import BULK_ACTIONS, case_claim, case_escalate, case_reassign, case_release, cases_bulk
 
 
@@ -25,6 +33,11 @@ class QueueFilterSerializer(serializers.Serializer):
     assignee = serializers.CharField(max_length=150, required=False, help_text='A username, "me" or "none".')
     overdue = serializers.BooleanField(required=False, default=False)
     surge = serializers.BooleanField(required=False, default=False)
+    scan_verdict = serializers.ChoiceField(
+        choices=SCANNED_VERDICTS,
+        required=False,
+        help_text="Cases on a repository with at least one file that artifact scanning found so.",
+    )
     cursor = serializers.RegexField(
         CURSOR_PATTERN,
         required=False,
