@@ -14,6 +14,7 @@ from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QueryS
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hub.models import RepositoryFile, ScanVerdict
 from hub.selectors import Relative, repository_ancestors, repository_descendants
@@ -330,3 +331,45 @@ def decision_for_notice_token(token: str) -> Decision | None:
         .filter(pk=payload.get("decision"))
         .first()
     )
+
+
+# How an uploader fixes what an automated check found, by the report's category.
+_HOW_TO_FIX = {
+    "malicious_code": _(
+        "Remove the file, or replace it with a format that cannot run code when it is loaded (for weights, "
+        "safetensors: the safetensors library converts PyTorch checkpoints), and push a new revision. The new "
+        "revision is scanned again."
+    ),
+    "private_information": _(
+        "Revoke the credential where it was issued (deleting it from the file is not enough: it stays in the "
+        "repository's history), remove it from the file, and push a new revision."
+    ),
+}
+_HOW_TO_FIX_OTHERWISE = _("Remove the file and push a new revision.")
+
+
+@dataclass(frozen=True)
+class AutomatedFinding:
+    path: str
+    what: str
+    category: str
+
+    @property
+    def how_to_fix(self) -> str:
+        # Looked up when the notice is rendered, in the recipient's language.
+        return str(_HOW_TO_FIX.get(self.category, _HOW_TO_FIX_OTHERWISE))
+
+
+def automated_findings(case: Case) -> list[AutomatedFinding]:
+    """What automated detection (an artifact scan, a hash list) found on this case, file by file,
+    for the uploader's notice. Automated reports name no reporter, so nothing here identifies one;
+    people's reports are never quoted to the uploader."""
+    rows = case.reports.filter(source="automated").order_by("id").values_list("path", "category", "details")
+    return [
+        AutomatedFinding(
+            path=path,
+            what=details.get("behaviour") or details.get("explanation") or "",
+            category=category,
+        )
+        for path, category, details in rows
+    ]

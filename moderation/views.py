@@ -11,7 +11,7 @@ from hubmod.actors import Actor
 from hubmod.errors import ApplicationError
 from moderation.forms import CounterNoticeForm
 from moderation.models import Appeal
-from moderation.selectors import decision_for_notice_token, uploader_appeals
+from moderation.selectors import automated_findings, decision_for_notice_token, uploader_appeals
 from moderation.services.appeals import appeal_refusal, appeal_submit
 
 
@@ -76,6 +76,7 @@ def notice(request, token: str):
             "why_not": " ".join(why_not.problems) if why_not else "",
             "refused": refused,
             "actions": [a for a in decision.actions.all() if not a.is_reversal],
+            "automated_findings": automated_findings(decision.case) if decision.automated_detection else [],
         },
         status=400 if request.method == "POST" else 200,
     )

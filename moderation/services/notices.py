@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from hubmod.i18n import notice_language
 from hubmod.tasks import dispatch_now
 from moderation.models import Appeal, Decision, EnforcementAction
-from moderation.selectors import notice_token_for
+from moderation.selectors import automated_findings, notice_token_for
 from policy.models import NoticeTemplate
 from policy.notices import DEFAULT_NOTICES
 
@@ -72,6 +72,7 @@ def decision_notify(*, decision_id: int) -> None:
         "case": case,
         "subject": case.subject,
         "notice_url": notice_url(decision),
+        "automated_findings": automated_findings(case) if decision.automated_detection else [],
         # Labels of the requested actions; lazy, so each notice shows them in its own language.
         "action_labels": [_action_label(kind) for kind in decision.requested_actions],
     }
