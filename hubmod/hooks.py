@@ -12,6 +12,8 @@ nothing here fires on save(); every send is a line in a service that a grep find
 docs/decisions/lower-layers-tell-higher-ones-through-hooks.md says why one mechanism, and this one.
 """
 
+from typing import Any
+
 from django.dispatch import Signal
 
 # hub.services.repository_sync, after the hub's description is stored and audited.
@@ -40,12 +42,19 @@ decision_changed = Signal()
 # repository's files, their verdicts and findings, and the false-positive form).
 case_shown = Signal()
 
+# transparency, when it counts a period: the accuracy of the automated means the apps above run
+# (DSA Art. 15(1)(e)). Carries: since, until (datetimes, until exclusive). A receiver returns
+# {means: {"flagged": n, "false_positives": m}}: how many items the means flagged in the period
+# and how many of its findings staff marked wrong in it. Receivers: scanning (one entry per scanner).
+automated_means_counted = Signal()
+
 ALL = {
     "repository_synced": repository_synced,
     "case_opened": case_opened,
     "case_dismissed": case_dismissed,
     "decision_changed": decision_changed,
     "case_shown": case_shown,
+    "automated_means_counted": automated_means_counted,
 }
 
 
@@ -54,6 +63,6 @@ def connect(hook: Signal, receiver, *, uid: str) -> None:
     hook.connect(lambda sender, signal, **fields: receiver(**fields), weak=False, dispatch_uid=uid)
 
 
-def sections(hook: Signal, **fields) -> list[str]:
+def sections(hook: Signal, **fields) -> list[Any]:
     """What the receivers of a reading hook returned, in the order they registered; None left out."""
     return [answer for _, answer in hook.send(sender="hooks", **fields) if answer is not None]

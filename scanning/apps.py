@@ -14,3 +14,6 @@ class ScanningConfig(AppConfig):
 
         hooks.connect(hooks.repository_synced, receivers.repository_synced, uid="scanning.repository_synced")
         hooks.connect(hooks.case_shown, receivers.case_shown, uid="scanning.case_shown")
+        hooks.connect(
+            hooks.automated_means_counted, receivers.automated_means_counted, uid="scanning.automated_means_counted"
+        )

@@ -41,6 +41,8 @@ class ScannerRun(models.Model):
     scan = models.ForeignKey(FileScan, on_delete=models.CASCADE, related_name="runs")
     name = models.CharField(max_length=64)
     version = models.CharField(max_length=200)
+    # What this scanner said, before any false positive: what the accuracy figures count.
+    verdict = models.CharField(max_length=16, choices=ScanVerdict.choices)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scan", "name"], name="scanner_run_unique_per_scan")]

@@ -1,5 +1,6 @@
 """What scanning does when a lower layer's hook fires (hubmod.hooks); registered in scanning.apps."""
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -7,7 +8,7 @@ from django.template.loader import render_to_string
 
 from hub.models import Repository
 from scanning.forms import FalsePositiveForm
-from scanning.selectors import repository_files_scanned
+from scanning.selectors import repository_files_scanned, scanner_accuracy
 from scanning.services import scans_request
 
 
@@ -33,3 +34,7 @@ def case_shown(*, case: Any, request: HttpRequest) -> str | None:
         },
         request=request,
     )
+
+
+def automated_means_counted(*, since: datetime, until: datetime) -> dict[str, dict[str, int]] | None:
+    return scanner_accuracy(since=since, until=until) or None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from hub.models import Repository, RepositoryFile
-from scanning.models import FalsePositive, FileScan, Verdict, worst
+from scanning.models import FalsePositive, FileScan, ScannerRun, Verdict, worst
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -105,3 +106,28 @@ def repository_files_scanned(*, repository: Repository, reported_paths: set[str]
     ]
     lines.sort(key=lambda line: (not line.reported, order.index(line.verdict), line.path))
     return RepositoryFiles(verdict=verdict, files=lines, total=total, not_shown=total - len(lines))
+
+
+def scanner_accuracy(*, since: datetime, until: datetime) -> dict[str, dict[str, int]]:
+    """Per scanner: the files it found dangerous or suspicious among those scanned in the period,
+    and how many of its findings moderators marked wrong in it."""
+    flagged = dict(
+        ScannerRun.objects.filter(
+            scan__scanned_at__gte=since,
+            scan__scanned_at__lt=until,
+            verdict__in=(Verdict.DANGEROUS, Verdict.SUSPICIOUS),
+        )
+        .order_by()
+        .values_list("name")
+        .annotate(n=Count("pk"))
+    )
+    wrong = dict(
+        FalsePositive.objects.filter(created_at__gte=since, created_at__lt=until)
+        .order_by()
+        .values_list("scanner")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        f"artifact scan: {name}": {"flagged": flagged.get(name, 0), "false_positives": wrong.get(name, 0)}
+        for name in sorted(set(flagged) | set(wrong))
+    }

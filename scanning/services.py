@@ -84,7 +84,7 @@ def scan_record(*, sha256: str, verdict: str, reason: str = "", scanners: Iterab
                              "updated_at"])  # fmt: skip
     scan.runs.all().delete()
     ScannerRun.objects.bulk_create(
-        ScannerRun(scan=scan, name=result["name"], version=result["version"])
+        ScannerRun(scan=scan, name=result["name"], version=result["version"], verdict=result.get("verdict", ""))
         for result in scan.scanners
         if result.get("name")
     )

@@ -16,6 +16,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from hubmod import hooks
 from moderation.models import Appeal
 from transparency.figures import (
     ACTIONS,
@@ -106,7 +107,21 @@ def transparency_summary(*, start: date, end: date) -> dict:
         # Within 1 % (+ 0.005 h) of the exact percentiles: see transparency.histogram.
         "time_to_decision_hours": {"median": _rounded(median), "p90": _rounded(p90)},
         "appeals": _appeals(start, end),
+        "automated_means": _automated_means(start, end),
     }
+
+
+def _automated_means(start: date, end: date) -> dict[str, dict[str, Any]]:
+    """Per automated means, what it flagged and how many of its findings staff found wrong: the
+    indicator of accuracy DSA Art. 15(1)(e) asks for. The apps that run the means count them."""
+    since, until = _bounds(start, end)
+    means: dict[str, dict[str, Any]] = {}
+    for counted in hooks.sections(hooks.automated_means_counted, since=since, until=until):
+        means.update(counted)
+    for figures in means.values():
+        flagged = figures["flagged"]
+        figures["false_positive_rate"] = round(figures["false_positives"] / flagged, 4) if flagged else None
+    return dict(sorted(means.items()))
 
 
 def _appeals(start: date, end: date) -> dict:

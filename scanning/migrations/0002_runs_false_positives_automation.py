@@ -12,7 +12,11 @@ def runs_and_copies_fill(apps, schema_editor):
     RepositoryFile = apps.get_model("hub", "RepositoryFile")
     for scan in FileScan.objects.iterator():
         ScannerRun.objects.bulk_create(
-            [ScannerRun(scan=scan, name=r["name"], version=r["version"]) for r in scan.scanners if r.get("name")],
+            [
+                ScannerRun(scan=scan, name=r["name"], version=r["version"], verdict=r.get("verdict", ""))
+                for r in scan.scanners
+                if r.get("name")
+            ],
             ignore_conflicts=True,
         )
         RepositoryFile.objects.filter(sha256=scan.sha256).update(scan_verdict=scan.verdict)
@@ -90,6 +94,20 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("name", models.CharField(max_length=64)),
                 ("version", models.CharField(max_length=200)),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[
+                            ("clean", "Clean"),
+                            ("skipped", "Skipped"),
+                            ("pending", "Pending"),
+                            ("error", "Error"),
+                            ("suspicious", "Suspicious"),
+                            ("dangerous", "Dangerous"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
                 (
                     "scan",
                     models.ForeignKey(

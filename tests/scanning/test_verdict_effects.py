@@ -162,3 +162,29 @@ def test_scanning_tasks_go_to_their_own_queue_and_enforcement_stays_on_the_defau
     assert route({}, "scanning.scans_outdated_sweep")["queue"].name == settings.SCAN_QUEUE
     assert route({}, "moderation.enforcement_deliver")["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE
     assert settings.SCAN_QUEUE != settings.CELERY_TASK_DEFAULT_QUEUE
+
+
+@pytest.mark.django_db
+def test_the_transparency_report_counts_what_each_scanner_flagged_and_how_often_it_was_wrong(seeded, hub_api):
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from transparency.summary import transparency_summary
+
+    sync(hub_api, "tiny", [file("a.bin", DANGEROUS_PICKLE), file("b.bin", CLEAN_WEIGHTS)])
+    scan_record(sha256=DANGEROUS_PICKLE, verdict="dangerous", scanners=[PICKLESCAN, FICKLING_CLEAN])
+    scan_record(sha256=CLEAN_WEIGHTS, verdict="dangerous", scanners=[PICKLESCAN, FICKLING_CLEAN])
+    false_positive_mark(actor=Actor.staff(moderator()), sha256=CLEAN_WEIGHTS, scanner="picklescan",
+                        reason="Weights only; the finding is a name in a string.")  # fmt: skip
+    today = timezone.localdate()
+
+    means = transparency_summary(start=today - timedelta(days=1), end=today)["automated_means"]
+
+    assert means == {"artifact scan: picklescan": {"flagged": 2, "false_positives": 1, "false_positive_rate": 0.5}}
+    page = Client().get("/transparency/").content.decode()
+    section = page[page.index('data-testid="automated-means"') :]
+    assert "<td>artifact scan: picklescan</td><td>2</td><td>1</td><td>50%</td>" in section
+    csv = Client().get("/transparency/summary.csv").content.decode()
+    assert "automated_means.artifact scan: picklescan.false_positives,1" in csv
