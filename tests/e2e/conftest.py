@@ -122,15 +122,6 @@ def celery_worker(worker_env, tmp_path_factory):
     worker.stop()
 
 
-@pytest.fixture(scope="session")
-def scan_worker(worker_env, tmp_path_factory):
-    """A worker on scanning's own queue, as production runs one (started only by the tests that scan)."""
-    log = tmp_path_factory.mktemp("scan-worker") / "worker.log"
-    worker = Worker(worker_env, log, queue=django_settings.SCAN_QUEUE).start()
-    yield worker
-    worker.stop()
-
-
 @pytest.fixture
 def real_parts(transactional_db, celery_worker, integration_hub, live_server, settings):
     """Everything an integration test talks to, with the hub receiver's record cleared."""
