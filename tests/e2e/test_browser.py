@@ -306,3 +306,40 @@ def test_a_reviewer_requests_changes_before_publication_and_the_uploader_sees_wh
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "review-changes-requested.png", full_page=True)
     receiver.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_moderator_finds_the_scanned_case_reads_the_findings_and_marks_a_false_positive(page):
+    from hubmod.seed import seed
+    from reports.models import Report
+    from scanning.services import scan_record
+    from tests.conftest import hub_client
+    from tests.scanning.test_verdicts import CLEAN_WEIGHTS, DANGEROUS_PICKLE, PICKLESCAN, file, sync
+
+    seed()
+    sync(hub_client(), "tiny", [file("pytorch_model.bin", DANGEROUS_PICKLE), file("w.safetensors", CLEAN_WEIGHTS)])
+    scan_record(sha256=CLEAN_WEIGHTS, verdict="clean")
+    scan_record(sha256=DANGEROUS_PICKLE, verdict="dangerous", scanners=[PICKLESCAN])
+    case = Report.objects.get(source="automated").case
+    staff_with_password(moderator, "mia")
+
+    sign_in(page, "mia")
+    page.get_by_role("form", name="Filter the queue").get_by_label("A file scanned").select_option("dangerous")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**scan_verdict=dangerous**")
+    rows = page.get_by_role("form", name="Queue").locator("tbody tr")
+    expect(rows).to_have_count(1)
+    rows.get_by_role("link", name=f"#{case.pk}").click()
+
+    files = page.get_by_test_id("scanned-files")
+    expect(files.get_by_test_id("revision-verdict")).to_have_text("dangerous")
+    expect(files.get_by_text("os.system")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "console-case-files.png", full_page=True)
+    mark = files.get_by_role("form", name="Mark picklescan wrong about pytorch_model.bin")
+    mark.get_by_label("Why the finding is wrong").fill("The global is a string in the model card, never called.")
+    mark.get_by_role("button", name="Mark as a false positive").click()
+
+    expect(page.get_by_text("its verdict is now clean")).to_be_visible()
+    expect(page.get_by_test_id("revision-verdict")).to_have_text("clean")
+    expect(page.get_by_text("marked false")).to_be_visible()
