@@ -136,8 +136,10 @@ def files_scan_verdict_set(*, sha256s: Iterable[str], verdict: str, repository: 
 
 def files_unscannable_mark(*, repository: Repository) -> int:
     """Files the hub gave no url for are never fetched: their verdict is skipped, not pending."""
-    return repository.files.filter(url="").exclude(scan_verdict=ScanVerdict.SKIPPED).update(
-        scan_verdict=ScanVerdict.SKIPPED
+    return (
+        repository.files.filter(url="")
+        .exclude(scan_verdict=ScanVerdict.SKIPPED)
+        .update(scan_verdict=ScanVerdict.SKIPPED)
     )
 
 

@@ -454,3 +454,10 @@ SCAN_FETCH_TIMEOUT_SECONDS = env.float("SCAN_FETCH_TIMEOUT_SECONDS", default=600
 SCAN_FETCH_CONNECT_TIMEOUT_SECONDS = env.float("SCAN_FETCH_CONNECT_TIMEOUT_SECONDS", default=10.0)
 # The longest silence between two reads of a body (never past the total above).
 SCAN_FETCH_READ_TIMEOUT_SECONDS = env.float("SCAN_FETCH_READ_TIMEOUT_SECONDS", default=30.0)
+# Text files over this are not searched for secrets ("skipped", saying so): detect-secrets reads
+# about 5 s per MB of line-dense JSON (docs/decisions/secrets-and-clamav.md).
+SCAN_SECRETS_MAX_BYTES = env.int("SCAN_SECRETS_MAX_BYTES", default=5 * 1024**2)
+# ClamAV: clamd's host:port or the absolute path of its unix socket. Unset: no malware scan, and
+# the health page says so. Each read or write to clamd waits at most the timeout.
+SCAN_CLAMD_ADDRESS = env.str("SCAN_CLAMD_ADDRESS", default="")
+SCAN_CLAMD_TIMEOUT_SECONDS = env.float("SCAN_CLAMD_TIMEOUT_SECONDS", default=120.0)

@@ -45,6 +45,8 @@ HEALTH_CHECKS: list[str | tuple[str, dict[str, Any]]] = [
     "health_check.checks.Database",
     "health_check.checks.Cache",
     "health_check.checks.Storage",
+    # A dotted path, not an import: scanning sits above hubmod (DESIGN.md, Layout).
+    "scanning.health.ClamdCheck",
 ]
 if settings.REDIS_URL:
     # The broker and a live worker answering a ping: the worker heartbeat.

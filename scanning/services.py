@@ -162,7 +162,7 @@ def _report_details(path: str, scan: FileScan, findings: list[dict[str, Any]], *
     names = ", ".join(f"{r['name']} {r['version']}" for r in _results_counted(scan) if r.get("verdict") == "dangerous")
     what = f"Found by hubmod's artifact scan ({names}): {_finding_summary(findings) or 'see the scan'}."
     if secret:
-        return {"information_kind": "other", "location": path, "explanation": what}
+        return {"information_kind": "credentials", "location": path, "explanation": what}
     return {"location": path, "behaviour": what, "sha256": scan.sha256}
 
 

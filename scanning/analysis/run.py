@@ -1,4 +1,8 @@
-"""`analyse(path)`: sniff a downloaded file and run every analyser that applies to its kind."""
+"""`analyse(path)`: sniff a downloaded file and run every analyser that applies to its kind, and
+ClamAV on every file when the operator runs a clamd.
+
+The one module of the analysers that reads Django settings: the analysers themselves take what
+they need as arguments."""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from scanning.analysis import fickling, gguf, picklescan, safetensors
+from django.conf import settings
+
+from scanning.analysis import clamav, fickling, gguf, picklescan, safetensors, secrets
 from scanning.analysis.result import ScannerResult, Verdict, package_version
 from scanning.analysis.sniff import Kind, NotAPickleContainer, PickleStream, pickle_streams, sniff
 
@@ -24,6 +30,16 @@ ANALYSER_VERSION = "1"
 
 
 def analyse(path: str | Path) -> list[ScannerResult]:
+    results = _kind_results(path)
+    # Off unless configured (hubmod/settings.py); the health page says when it is off.
+    address = getattr(settings, "SCAN_CLAMD_ADDRESS", "")
+    if address:
+        timeout = getattr(settings, "SCAN_CLAMD_TIMEOUT_SECONDS", clamav.DEFAULT_TIMEOUT_SECONDS)
+        results.append(clamav.clamav_analyse(path, address=address, timeout=timeout))
+    return results
+
+
+def _kind_results(path: str | Path) -> list[ScannerResult]:
     try:
         kind = sniff(path)
     except OSError as error:
@@ -34,6 +50,9 @@ def analyse(path: str | Path) -> list[ScannerResult]:
         return [gguf.gguf_analyse(path)]
     if kind in PICKLE_KINDS:
         return _pickle_results(path, kind)
+    if kind == "text":
+        max_bytes = getattr(settings, "SCAN_SECRETS_MAX_BYTES", secrets.DEFAULT_MAX_BYTES)
+        return [secrets.secrets_analyse(path, max_bytes=max_bytes)]
     return [_result("skipped", error=f"type not scanned: {kind}")]
 
 

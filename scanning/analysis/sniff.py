@@ -41,6 +41,8 @@ PICKLE_MEMBER_MAX = 256 * 1024 * 1024
 # done its harm when a loader gets there, so it counts as a pickle however it ends.
 _CODE_OPCODES = {"GLOBAL", "STACK_GLOBAL", "INST", "OBJ", "REDUCE", "NEWOBJ", "NEWOBJ_EX"}
 _TEXT_CONTROL = set(range(32)) - {9, 10, 12, 13}
+# How an unpickler's run through a stream ends: at its STOP, out of data, or raising.
+Ending = Literal["stop", "exhausted", "broken"]
 
 
 def sniff(path: str | Path) -> Kind:
@@ -67,26 +69,90 @@ def sniff_bytes(head: bytes, *, size: int, path: str | Path | None = None) -> Ki
 
 
 def looks_like_pickle(head: bytes) -> bool:
-    """A protocol 2+ header, or a protocol 0/1 opcode stream that parses until it imports or calls.
+    """A protocol 2+ header, or a protocol 0/1 opcode stream an unpickler could run until it
+    imports or calls.
 
-    Protocol 0 pickles are ASCII, so this check runs before the text check. A stream counts if it
-    parses to its STOP, runs out mid-stream (a truncated file), or breaks only after an opcode
-    that imports or calls (a pickle made to stop right after its payload).
+    Protocol 0 pickles are ASCII, so this check runs before the text check; and much ASCII text
+    also parses as opcodes ("import os" is INST, "README" starts with REDUCE). A stream counts if
+    an unpickler would get through it to its STOP, or to the end of the head of a larger file,
+    or to an opcode that imports or calls before it breaks (a pickle made to stop right after
+    its payload). Text fails sooner: its opcodes pop an empty stack or look for a MARK there is
+    none of, where a real unpickler raises before it runs anything.
     """
     if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
         return True
-    seen: list[str] = []
+    runnable, ending = _runnable_opcodes(head)
+    if ending == "stop":
+        return len(runnable) >= 2
+    if ending == "exhausted" and len(head) >= HEAD_SIZE and len(runnable) >= 2:
+        return True
+    return bool(_CODE_OPCODES.intersection(runnable))
+
+
+def _runnable_opcodes(head: bytes) -> tuple[list[str], Ending]:
+    """The opcodes an unpickler would run from the start of `head`, and how the run ends.
+
+    The stack and memo emulation is that of pickletools.dis() (python/cpython, tag v3.11.7,
+    Lib/pickletools.py), keeping only the checks on which the unpicklers themselves raise: a pop
+    from an empty stack, a MARK that is not there, a memo read before its write, a memo write of
+    nothing. dis() also refuses a memo key written twice, which unpicklers accept, so that is not
+    kept: a stream must never pass for text because this check was stricter than a loader.
+    """
+    stack: list[object] = []
+    memo: set[object] = set()
+    runnable: list[str] = []
     try:
-        for opcode, _arg, _pos in pickletools.genops(io.BytesIO(head)):
-            seen.append(opcode.name)
+        for opcode, arg, pos in pickletools.genops(io.BytesIO(head)):
+            if opcode.name in ("GLOBAL", "INST"):
+                if not _imports_a_module(head, pos):
+                    return runnable, "broken"  # the import fails, so nothing after it runs
+                # Python's own _Unpickler imports INST's module before it looks for INST's MARK.
+                runnable.append(opcode.name)
+                if not _stack_allows(opcode, arg, stack, memo):
+                    return runnable, "broken"
+                continue
+            if not _stack_allows(opcode, arg, stack, memo):
+                return runnable, "broken"
+            runnable.append(opcode.name)
             if opcode.name == "STOP":
-                return len(seen) >= 2
+                return runnable, "stop"
     except ValueError as error:
         exhausted = "exhausted" in str(error) or "not enough data" in str(error)
-        if exhausted and len(head) >= HEAD_SIZE and len(seen) >= 2:
-            return True
-        return bool(_CODE_OPCODES.intersection(seen))
-    return False
+        return runnable, "exhausted" if exhausted else "broken"
+    return runnable, "exhausted"
+
+
+def _stack_allows(opcode: pickletools.OpcodeInfo, arg: object, stack: list[object], memo: set[object]) -> bool:
+    """Apply one opcode to the emulated stack; False where an unpickler would raise instead."""
+    before, after = opcode.stack_before, opcode.stack_after
+    to_pop = len(before)
+    if pickletools.markobject in before or (opcode.name == "POP" and stack and stack[-1] is pickletools.markobject):
+        if not any(item is pickletools.markobject for item in stack):
+            return False
+        while stack.pop() is not pickletools.markobject:
+            pass
+        to_pop = before.index(pickletools.markobject) if pickletools.markobject in before else 0
+    if opcode.name in ("PUT", "BINPUT", "LONG_BINPUT", "MEMOIZE"):
+        if not stack or stack[-1] is pickletools.markobject:
+            return False
+        memo.add(len(memo) if opcode.name == "MEMOIZE" else arg)
+    elif opcode.name in ("GET", "BINGET", "LONG_BINGET") and arg not in memo:
+        return False
+    if len(stack) < to_pop:
+        return False
+    del stack[len(stack) - to_pop :]
+    stack.extend(after)
+    return True
+
+
+def _imports_a_module(head: bytes, pos: int | None) -> bool:
+    """GLOBAL and INST name their module on the line after the opcode: a line that is no dotted
+    name cannot be imported, so the opcode runs nothing ("import os" is INST of "mport os")."""
+    end = head.find(b"\n", (pos or 0) + 1)
+    if pos is None or end < 0:
+        return False
+    module = head[pos + 1 : end].decode("utf-8", errors="replace")
+    return all(part.isidentifier() for part in module.split("."))
 
 
 def _looks_like_text(head: bytes) -> bool:

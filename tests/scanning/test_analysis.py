@@ -110,10 +110,7 @@ def test_checkpoint_is_found_by_content_whatever_its_name(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("content", "kind"),
     [
-        (b"# Model card\n\nA small model.\n", "text"),
-        (b'{"architectures": ["Bert"]}\n', "text"),
         (bytes(range(256)) * 4, "other"),
-        (b"", "text"),
     ],
 )
 def test_file_of_a_type_not_scanned_is_skipped_with_the_reason(content: bytes, kind: str, tmp_path: Path) -> None:
