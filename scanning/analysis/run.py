@@ -24,7 +24,7 @@ PICKLE_ANALYSERS: list[PickleAnalyser] = [
     (picklescan.NAME, picklescan.DISTRIBUTION, picklescan.picklescan_analyse),
     (fickling.NAME, fickling.DISTRIBUTION, fickling.fickling_analyse),
 ]
-PICKLE_KINDS: set[Kind] = {"pickle", "pytorch_zip", "numpy", "numpy_zip", "zip"}
+PICKLE_KINDS: set[Kind] = {"pickle", "compressed_pickle", "pytorch_zip", "numpy", "numpy_zip", "zip"}
 ANALYSER_NAME = "hubmod-sniff"
 ANALYSER_VERSION = "1"
 

@@ -7,18 +7,23 @@ weights; a `.npy` may hold an object array (a pickle). Loaders decide by content
 from __future__ import annotations
 
 import ast
+import bz2
+import gzip
 import io
+import lzma
 import pickletools
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 Kind = Literal[
     "pickle",
+    "compressed_pickle",
     "pytorch_zip",
     "numpy",
     "numpy_zip",
@@ -53,6 +58,11 @@ def sniff(path: str | Path) -> Kind:
 
 
 def sniff_bytes(head: bytes, *, size: int, path: str | Path | None = None) -> Kind:
+    compressor = _compressor(head)
+    if compressor is not None:
+        # joblib.load (and pandas.read_pickle) decompress by magic before they unpickle: a
+        # compressed pickle runs its code all the same, so its inside decides.
+        return "compressed_pickle" if looks_like_pickle(_decompressed_head(compressor, head)) else "other"
     if head.startswith(ZIP_MAGICS):
         return _zip_kind(path) if path is not None else "zip"
     if head.startswith(NPY_MAGIC):
@@ -168,6 +178,65 @@ def _looks_like_text(head: bytes) -> bool:
     return not any(ord(char) in _TEXT_CONTROL for char in text)
 
 
+# The compressors joblib.load recognises by their first bytes (joblib/compressor.py: zlib, gzip,
+# bz2, xz, lzma), opened as streams by the standard library. lz4 needs a package we do not ship:
+# an lz4 file is "other", skipped with the reason.
+Compressor = Literal["zlib", "gzip", "bz2", "xz", "lzma"]
+
+
+def _compressor(head: bytes) -> Compressor | None:
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"BZh") and head[3:4].isdigit():
+        return "bz2"
+    if head.startswith(b"\xfd7zXZ\x00"):
+        return "xz"
+    if head.startswith(b"\x5d\x00\x00"):
+        return "lzma"
+    # A zlib stream: deflate (CM 8) with a window of at most 32 KiB, and a header check that
+    # makes the first two bytes a multiple of 31 (RFC 1950, 2.2).
+    if len(head) >= 2 and head[0] & 0x0F == 8 and head[0] >> 4 <= 7 and (head[0] << 8 | head[1]) % 31 == 0:
+        return "zlib"
+    return None
+
+
+def _decompressing(compressor: Compressor, raw: IO[bytes]) -> io.BufferedIOBase:
+    if compressor == "gzip":
+        return gzip.GzipFile(fileobj=raw)
+    if compressor == "bz2":
+        return bz2.BZ2File(raw)
+    if compressor in ("xz", "lzma"):
+        return lzma.LZMAFile(raw, format=lzma.FORMAT_XZ if compressor == "xz" else lzma.FORMAT_ALONE)
+    return io.BufferedReader(_ZlibReader(raw))
+
+
+class _ZlibReader(io.RawIOBase):
+    """A zlib stream read as a file, as joblib writes it (one stream, no gzip wrapper)."""
+
+    def __init__(self, raw: IO[bytes]):
+        self._raw, self._inflate = raw, zlib.decompressobj()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            chunk = self._inflate.unconsumed_tail or self._raw.read(64 * 1024)
+            data = self._inflate.decompress(chunk, len(buffer)) if chunk else self._inflate.flush()
+            if data or not chunk:
+                buffer[: len(data)] = data
+                return len(data)
+
+
+def _decompressed_head(compressor: Compressor, head: bytes) -> bytes:
+    """What the first block of the file decompresses to, as far as it goes; empty if it does not."""
+    try:
+        return _decompressing(compressor, io.BytesIO(head)).read(HEAD_SIZE)
+    except (OSError, EOFError, lzma.LZMAError, zlib.error, ValueError):
+        # A head cut mid-stream ends early; what came before the cut is what we have.
+        return b""
+
+
 def _looks_like_safetensors(head: bytes, size: int) -> bool:
     if len(head) < 9:
         return False
@@ -258,6 +327,12 @@ def pickle_streams(path: str | Path, kind: Kind) -> Iterator[list[PickleStream]]
     with open(path, "rb") as file:
         if kind == "pickle":
             yield [PickleStream(member=None, data=file)]
+        elif kind == "compressed_pickle":
+            compressor = _compressor(file.read(8))
+            file.seek(0)
+            if compressor is None:
+                raise NotAPickleContainer("not a compressed stream")
+            yield [PickleStream(member=None, data=io.BytesIO(_bounded(_decompressing(compressor, file))))]
         elif kind == "numpy":
             header = npy_header(file)
             yield [PickleStream(member=None, data=file)] if header.has_object else []
@@ -267,15 +342,33 @@ def pickle_streams(path: str | Path, kind: Kind) -> Iterator[list[PickleStream]]
             yield []
 
 
+def _bounded(stream: io.BufferedIOBase) -> bytes:
+    """All of a decompressed pickle, refused past PICKLE_MEMBER_MAX (a bomb, or a pickle padded to
+    be too big to look at): never taken as clean for being too big."""
+    try:
+        data = stream.read(PICKLE_MEMBER_MAX + 1)
+    except (EOFError, lzma.LZMAError, zlib.error) as error:
+        raise NotAPickleContainer(f"the compressed stream is broken: {error}") from error
+    if len(data) > PICKLE_MEMBER_MAX:
+        raise NotAPickleContainer(f"the pickle decompresses to over {PICKLE_MEMBER_MAX:,} bytes: not analysed")
+    return data
+
+
 def _zip_pickle_streams(file: IO[bytes]) -> Iterator[PickleStream]:
     with zipfile.ZipFile(file) as archive:
         for info in archive.infolist():
             if info.is_dir():
                 continue
-            if info.file_size > PICKLE_MEMBER_MAX:
-                continue
             with archive.open(info) as member:
                 head = member.read(8)
+            if info.file_size > PICKLE_MEMBER_MAX and (
+                head.startswith(NPY_MAGIC) or _member_is_pickle(info.filename, head)
+            ):
+                # Real checkpoints keep their pickles small; one this large is not passed as clean.
+                raise NotAPickleContainer(
+                    f"pickle member {info.filename} is {info.file_size:,} bytes, "
+                    f"over {PICKLE_MEMBER_MAX:,}: not analysed"
+                )
             if head.startswith(NPY_MAGIC):
                 body = io.BytesIO(archive.read(info))
                 if npy_header(body).has_object:

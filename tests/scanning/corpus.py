@@ -6,11 +6,15 @@ imports is known ("os.system", not the "posix.system" that pickling os.system it
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import io
 import json
+import lzma
 import pickle
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -219,6 +223,16 @@ def gguf(*, version: int = 3, tensors: int = 0, kvs: int = 1, body: bytes | None
 # The corpus -----------------------------------------------------------------------------------
 
 
+# What joblib.dump(compress=...) writes around a pickle, by compressor (joblib/compressor.py).
+COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
+    "zlib": zlib.compress,
+    "gzip": gzip.compress,
+    "bz2": bz2.compress,
+    "xz": lzma.compress,
+    "lzma": lambda data: lzma.compress(data, format=lzma.FORMAT_ALONE),
+}
+
+
 def _bytes(data: bytes) -> Callable[[Path], None]:
     return lambda path: path.write_bytes(data)
 
@@ -309,6 +323,10 @@ def _dangerous() -> list[Sample]:
             "os.system",
             "payload.npy",
         ),
+        *(
+            Sample(f"joblib-{name}-compressed-os.system.joblib", _bytes(compress(evil)), "dangerous", "os.system")
+            for name, compress in COMPRESSORS.items()
+        ),
         # Pickled by the pickle module itself, from a class whose __reduce__ returns the call.
         Sample(
             "pickled-reduce-subprocess.check_output",
@@ -337,6 +355,10 @@ def _benign() -> list[Sample]:
             "clean",
         ),
         Sample("plain-state-dict.pkl", _bytes(state_dict), "clean"),
+        *(
+            Sample(f"joblib-{name}-compressed-dict.joblib", _bytes(compress(pickle.dumps({"C": 1.0}, 4))), "clean")
+            for name, compress in COMPRESSORS.items()
+        ),
         Sample("plain-pickle-dict.pkl", _bytes(pickle.dumps({"a": [1, 2.0, "x"]}, 4)), "clean"),
         Sample("plain.npy", _bytes(npy("<f4", (3,), struct.pack("<3f", 1, 2, 3))), "clean"),
         Sample(

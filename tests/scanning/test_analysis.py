@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import pickle
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -111,6 +113,8 @@ def test_checkpoint_is_found_by_content_whatever_its_name(tmp_path: Path) -> Non
     ("content", "kind"),
     [
         (bytes(range(256)) * 4, "other"),
+        # A compressed file whose inside is no pickle (a dataset shard): not scanned, saying so.
+        (gzip.compress(b'{"text": "hello"}\n' * 100), "other"),
     ],
 )
 def test_file_of_a_type_not_scanned_is_skipped_with_the_reason(content: bytes, kind: str, tmp_path: Path) -> None:
@@ -132,3 +136,27 @@ def test_corrupt_zip_checkpoint_is_an_error_not_clean(tmp_path: Path) -> None:
 
     assert verdict_worst([r.verdict for r in results]) == "error"
     assert all(r.error for r in results)
+
+
+def test_a_compressed_pickle_too_large_to_look_at_is_an_error_not_clean(tmp_path: Path, monkeypatch) -> None:
+    # The package re-exports the function sniff under the module's name: reach the module itself.
+    monkeypatch.setattr(sys.modules["scanning.analysis.sniff"], "PICKLE_MEMBER_MAX", 1000)
+    path = tmp_path / "model.joblib"
+    path.write_bytes(gzip.compress(pickle.dumps(list(range(2000)), 4)))
+
+    results = analyse(path)
+
+    assert {r.verdict for r in results} == {"error"}
+    assert all("decompresses to over 1,000 bytes" in (r.error or "") for r in results)
+
+
+def test_a_checkpoint_padded_past_the_pickle_limit_is_an_error_not_clean(tmp_path: Path, monkeypatch) -> None:
+    # The package re-exports the function sniff under the module's name: reach the module itself.
+    monkeypatch.setattr(sys.modules["scanning.analysis.sniff"], "PICKLE_MEMBER_MAX", 1000)
+    path = tmp_path / "model.bin"
+    path.write_bytes(torch_zip(pickle_call(2, "os", "system", "echo pwned") + b"\x00" * 5000))
+
+    results = analyse(path)
+
+    assert {r.verdict for r in results} == {"error"}
+    assert all("archive/data.pkl" in (r.error or "") for r in results)
