@@ -440,6 +440,8 @@ REPEAT_INFRINGER_STRIKES = env.int("REPEAT_INFRINGER_STRIKES", default=3)
 # Automated decisions (hash-list matches) per hour before the circuit breaker stops them.
 AUTOMATION_MAX_PER_HOUR = env.int("AUTOMATION_MAX_PER_HOUR", default=20)
 REMEDIATION_MAX_BUSINESS_DAYS = env.int("REMEDIATION_MAX_BUSINESS_DAYS", default=15)
+# How long an uploader has to answer a moderator's question; the case's SLA clock stops meanwhile.
+QUESTION_ANSWER_DAYS = env.int("QUESTION_ANSWER_DAYS", default=7)
 
 # --- Artifact scanning: fetching files -------------------------------------------------------
 # Where a synced file's `url` may point: comma-separated host[:port] (IPv6 in brackets); no port

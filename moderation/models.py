@@ -530,3 +530,28 @@ class AutomationBreaker(TimestampedModel):
     @property
     def tripped(self) -> bool:
         return self.tripped_at is not None
+
+
+class UploaderQuestion(TimestampedModel):
+    """A moderator's question to the uploader before deciding, and the uploader's answer.
+
+    While it waits for the answer the case waits too: its SLA clock stops for as long as the
+    uploader takes (up to the answer's deadline), and the question has a clock of its own."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="questions")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    answer_due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "answered_at"], name="question_case_open_idx")]
+
+    def __str__(self) -> str:
+        return f"question on case {self.case_id}"
+
+    def waiting(self, now) -> bool:
+        """Still waiting for the uploader: unanswered and within its deadline."""
+        return self.answered_at is None and now < self.answer_due_at

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from moderation.services import appeals, cases, enforcement, lineage, notices
+from moderation.services import appeals, cases, enforcement, lineage, notices, questions
 
 
 @shared_task(name="moderation.enforcement_drain", bind=True, acks_late=True)
@@ -63,7 +63,15 @@ def lineage_open_cases(decision_id: int) -> int:
 
 @shared_task(name="moderation.notices_sweep", acks_late=True)
 def notices_sweep() -> int:
-    return notices.notices_sweep()
+    # Questions to uploaders are e-mails the broker may lose the same way.
+    return notices.notices_sweep() + questions.questions_sweep()
+
+
+@shared_task(
+    name="moderation.question_send", acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=10
+)
+def question_send(question_id: int) -> bool:
+    return questions.question_send(question_id=question_id)
 
 
 @shared_task(name="moderation.lineage_sweep", acks_late=True)

@@ -3,7 +3,7 @@ uploader's notice page."""
 
 from django.urls import path
 
-from moderation import console, views
+from moderation import console, questions, views
 from moderation.api import appeals, cases, decisions, enforcement
 
 api_urlpatterns = [
@@ -34,6 +34,7 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("notices/<str:token>/", views.notice, name="notice"),
+    path("questions/<str:token>/", questions.question, name="question"),
     path("console/", console.queue, name="console-queue"),
     path("console/bulk", console.bulk, name="console-bulk"),
     path("console/enforcement/", console.enforcement, name="console-enforcement"),

@@ -216,6 +216,7 @@ EXPECTED = {
     "report-appeal": {"get": PUBLIC, "post": PUBLIC},
     "evidence-download": {"get": STAFF, "post": STAFF},
     "notice": {"get": PUBLIC, "post": PUBLIC},
+    "question": {"get": PUBLIC, "post": PUBLIC},
     "console-login": {"get": PUBLIC, "post": PUBLIC, "put": PUBLIC},
     "console-logout": {"get": PUBLIC, "post": PUBLIC},
     "console-legal": {"get": LEGAL_TEAM, "post": LEGAL_TEAM},
