@@ -11,6 +11,7 @@ from licenses.selectors import actionable_catalogue, license_choices
 from policy.selectors import policy_current
 from reports.categories import Category, DetailField
 from reports.lines import LINES_PATTERN, parse_lines
+from reports.models import Report
 from reports.serializers import SHA256
 
 
@@ -108,6 +109,12 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("Screenshots (PNG, JPEG, GIF, WebP), PDF or text files; up to 5 files of 10 MB each."),
     )
+    outcome_sought = forms.ChoiceField(
+        label=_("What outcome are you asking for?"),
+        choices=[("", _("I leave it to the moderators")), *Report.Outcome.choices],
+        required=False,
+        help_text=_("The moderators decide by the hub's policy and the law, but they see what you ask for."),
+    )
     reporter_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     reporter_email = forms.EmailField(
         label=_("Your e-mail"),
@@ -141,7 +148,7 @@ class ReportForm(forms.Form):
 
     @property
     def detail_fields(self):
-        return [self[f"details__{spec.name}"] for spec in self.category.fields]
+        return [*(self[f"details__{spec.name}"] for spec in self.category.fields), self["outcome_sought"]]
 
     @property
     def subject_fields(self):

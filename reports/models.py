@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from hub.models import Account
 from hubmod.categories import ReportCategory
@@ -56,6 +57,15 @@ class Report(TimestampedModel):
         HUB = "hub"
         AUTOMATED = "automated"
 
+    class Outcome(models.TextChoices):
+        """What the reporter asks the hub to do; the moderator decides, but sees the request."""
+
+        REMOVE = "remove", _("Remove it from the hub")
+        RESTRICT = "restrict", _("Restrict who can see or download it")
+        FIX = "fix", _("Have the uploader fix it (license, attribution, model card)")
+        LABEL = "label", _("Warn people or label it")
+        REVIEW = "review", _("Just have someone look at it")
+
     # Looked up through report_case_created_idx; an index of its own would be one more per insert.
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reports", db_index=False)
     category = models.CharField(max_length=32)
@@ -83,6 +93,7 @@ class Report(TimestampedModel):
     receipt_digest = models.CharField(max_length=64)
     # The language the reporter used (their browser's preference); the outcome notice follows it.
     language = models.CharField(max_length=16, blank=True)
+    outcome_sought = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
 
     class Meta:
         constraints = [

@@ -170,11 +170,18 @@ def report_file(
     details: dict[str, Any],
     reporter: ReporterIdentity,
     origin: Origin,
+    outcome_sought: str = "",
 ) -> tuple[Report, str]:
-    """Validate and store one report, attach it to its case, and return it with its receipt."""
+    """Validate and store one report, attach it to its case, and return it with its receipt.
+    `outcome_sought` is what the reporter asks for (Report.Outcome), if they said."""
     spec = category_get(category)
     if spec is None:
         raise ApplicationError("Unknown category.", field_errors={"category": [f"'{category}' is not a category."]})
+    if outcome_sought and outcome_sought not in Report.Outcome.values:
+        choices = ", ".join(Report.Outcome.values)
+        raise ApplicationError(
+            "Unknown outcome.", field_errors={"outcome_sought": [f"'{outcome_sought}' is not one of {choices}."]}
+        )
     if subject.type not in spec.subject_types:
         allowed = " or ".join(spec.subject_types)
         raise ApplicationError(
@@ -236,6 +243,7 @@ def report_file(
         reporter_email=reporter.email,
         on_behalf_of=origin.on_behalf_of,
         language=origin.language[:16],
+        outcome_sought=outcome_sought,
         reporter_key=reporter_key(identity=reporter, origin=origin),
         receipt_digest=receipt_digest(receipt),
     )

@@ -69,6 +69,7 @@ def _file(request, form: ReportForm, category: str):
         category=category,
         details=form.details(),
         reporter=ReporterIdentity(name=data["reporter_name"], email=data["reporter_email"]),
+        outcome_sought=data["outcome_sought"],
         origin=Origin(
             source=Report.Source.FORM,
             client_address=client_address(request),

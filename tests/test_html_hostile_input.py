@@ -97,6 +97,7 @@ SELF_POSTING = {
     "moderation/appeal.html": "console-appeal",
     "staff/login.html": "console-login",
     "moderation/notice.html": "notice",
+    "moderation/question.html": "question",
     "referrals/new.html": "console-referral-new",
     "reports/new.html": "report-new",
     "review/review.html": "console-review",
@@ -181,6 +182,8 @@ COVERED = {
     "console-referral-new": "test_the_referral_and_hold_forms",
     "console-hold-new": "test_the_referral_and_hold_forms",
     "console-hold-release": "test_the_referral_and_hold_forms",
+    "question": "test_the_uploaders_answer_form",
+    "console-false-positive": "test_the_false_positive_form",
 }
 
 
@@ -890,3 +893,49 @@ def test_a_body_in_a_charset_other_than_utf8_is_400(method, path, content_type):
 
     assert response.status_code == 400
     assert "Send the request in UTF-8" in response.text
+
+
+@pytest.mark.django_db
+def test_the_uploaders_answer_form(seeded):
+    from moderation.questions import AnswerForm
+    from moderation.services.questions import question_ask, question_token_for
+
+    mia = moderator()
+    case_id = claimed_case(mia)
+    case = Case.objects.get(pk=case_id)
+    case.uploader.email = "ada@acme.example"
+    case.uploader.save(update_fields=["email"])
+    question = question_ask(actor=Actor.staff(mia), case_id=case_id, text="Where does the data come from?")
+    answer = Target(f"/questions/{question_token_for(question)}/", browser(), AnswerForm(), {"answer": "From us."})
+    answer.stored = lambda: {"answer": type(question).objects.get(pk=question.pk).answer}
+
+    assert_refuses_bad_input(answer)
+    assert_accepts_hostile_text(answer)
+    # Answered once: another answer is refused, saying so; a forged link is a 404.
+    refused(answer, "You answered this question", statuses=(409,), data=answer.valid)
+    forged = Target("/questions/eyJxdWVzdGlvbiI6MX0:forged:sig/", browser(), AnswerForm(), answer.valid)
+    refused(forged, statuses=(404,), data=forged.valid)
+
+
+@pytest.mark.django_db
+def test_the_false_positive_form(seeded):
+    from scanning.forms import FalsePositiveForm
+    from scanning.models import FalsePositive
+    from scanning.services import scan_record
+    from tests.scanning.test_verdicts import DANGEROUS_PICKLE, PICKLESCAN, sync
+    from tests.scanning.test_verdicts import file as scanned_file
+
+    sync(hub_client(), "tiny", [scanned_file("model.bin", DANGEROUS_PICKLE)])
+    scan_record(sha256=DANGEROUS_PICKLE, verdict="dangerous", scanners=[PICKLESCAN])
+    case_id = Report.objects.get(source="automated").case_id
+    valid = {"scanner": "picklescan", "case_id": str(case_id), "reason": "Checked by hand."}
+    mark = Target(
+        f"/console/files/{DANGEROUS_PICKLE}/false-positive", signed_in(moderator()), FalsePositiveForm(), valid
+    )
+    mark.stored = lambda: {"reason": FalsePositive.objects.get().reason}
+
+    assert_refuses_bad_input(mark)
+    refused(mark, "No scanner named", data=valid | {"scanner": HOSTILE[:64]})
+    refused(mark, "Enter a whole number.", data=valid | {"case_id": HOSTILE})
+    assert_accepts_hostile_text(mark)
+    refused(mark, "already marked wrong", data=valid)

@@ -173,3 +173,18 @@ def test_the_html_form_refuses_a_clause_of_another_license_next_to_the_clause_fi
     assert response.status_code == 400
     assert "is not a clause of &#x27;llama3.1&#x27;" in page
     assert 'href="#id_details__clause"' in page
+
+
+@pytest.mark.django_db
+def test_the_reporter_may_say_what_outcome_they_ask_for_and_a_made_up_one_is_refused(llama_repo, client):
+    page = client.get("/report/license_violation/").content.decode()
+    assert "What outcome are you asking for?" in page
+
+    asked = client.post("/report/license_violation/", form_data(llama_repo, outcome_sought="fix"))
+    assert asked.status_code == 302
+    assert Report.objects.get().outcome_sought == "fix"
+
+    made_up = client.post("/report/license_violation/", form_data(llama_repo, outcome_sought="burn-it"))
+    assert made_up.status_code == 400
+    assert "Select a valid choice" in made_up.content.decode()
+    assert Report.objects.count() == 1
