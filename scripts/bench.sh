@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make bench: the benchmarks of issue 10 on PostgreSQL + Redis + gunicorn + a Celery worker, wrk on
-# loopback. Builds its data set once (hubmod_bench); prints the table and writes test-artifacts/bench.json.
+# make bench: the benchmarks of issues 10 and 20 (artifact scanning) on PostgreSQL + Redis + gunicorn
+# + a Celery worker, wrk on loopback. Builds its data set once (hubmod_bench); prints the table and
+# writes test-artifacts/bench.json.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh requirements-dev.txt || exit 1

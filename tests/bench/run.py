@@ -137,7 +137,7 @@ def stack_start(processes: Processes, env: dict) -> tuple[subprocess.Popen, subp
         "tests.bench.celery_app",
         "worker",
         "-Q",
-        "bench",
+        worker_queues(),
         "-c",
         "2",
         "-l",
@@ -146,6 +146,14 @@ def stack_start(processes: Processes, env: dict) -> tuple[subprocess.Popen, subp
     worker = processes.start("worker", [PYTHON, *worker_command], env)
     wait_until(web_up, timeout=60, what="gunicorn answering")
     return web, worker
+
+
+def worker_queues() -> str:
+    """The default queue and scanning's own (settings.SCAN_QUEUE, or the env's, where there is one)."""
+    from django.conf import settings
+
+    scan_queue = getattr(settings, "SCAN_QUEUE", None) or os.environ.get("SCAN_QUEUE")
+    return ",".join(dict.fromkeys(queue for queue in (settings.CELERY_TASK_DEFAULT_QUEUE, scan_queue) if queue))
 
 
 def wait_until(predicate, *, timeout: float, what: str, interval: float = 0.1) -> None:
@@ -714,6 +722,7 @@ def main() -> int:
     processes = Processes(logs)
     try:
         from devtools.hub_receiver import HubReceiver
+        from tests.bench.scan import bench_scan  # here, not at the top: it imports this module's helpers
 
         sink = HubReceiver(secret=WEBHOOK_SECRET).start()  # takes the decisions' webhooks during the web runs
         web_env = {**ENV, "HUB_WEBHOOK_URL": sink.url}
@@ -726,6 +735,7 @@ def main() -> int:
         attempt("enforcement", bench_enforcement)
         attempt("transparency", bench_transparency)
         attempt("statements", lambda: bench_statements(web))
+        attempt("scan", lambda: bench_scan(ROWS))
         sink.stop()
     finally:
         processes.stop_all()
