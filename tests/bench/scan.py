@@ -20,17 +20,16 @@ import os
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
 from pathlib import Path
 
 import httpx
 import redis
 
+from devtools.hub_files import HubFiles
 from tests.bench.run import BASE, REDIS_URL, ROUNDS, Row, _children_of, in_turns, say, wait_until
 from tests.bench.scan_corpus import CHUNK, SmallFile, checkpoint_write, llama_shapes, repository_files
 
@@ -49,38 +48,6 @@ def bench_scan(rows: list[Row], *, files: int = 2000) -> None:
 
 
 # --- small files scanned per second -----------------------------------------------------------------
-
-
-class FileServer:
-    """The hub's file host: serves the bytes it is given, by path, on 127.0.0.1."""
-
-    def __init__(self, port: int):
-        self.files: dict[str, bytes] = {}
-        files = self.files
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = files.get(self.path)
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Length", str(len(body or b"")))
-                self.end_headers()
-                self.wfile.write(body or b"")
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self._server.daemon_threads = True
-        self.netloc = f"127.0.0.1:{port}"
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-
-    def serve(self, path: str, data: bytes) -> str:
-        self.files[path] = data
-        return f"http://{self.netloc}{path}"
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 class Broker:
@@ -146,7 +113,7 @@ class SmallFiles:
     """Rounds of the floor and of ours, each on work of its own: a round of ours syncs new
     repositories and waits for every one of their files' verdicts."""
 
-    def __init__(self, client: httpx.Client, server: FileServer, broker: Broker, *, repositories: int):
+    def __init__(self, client: httpx.Client, server: HubFiles, broker: Broker, *, repositories: int):
         self.client, self.server, self.broker = client, server, broker
         self.repositories = repositories
         self.files = repositories * FILES_PER_REPOSITORY  # per round, for ours and the floor alike
@@ -222,7 +189,7 @@ def bench_small_files(rows: list[Row], *, files: int) -> None:
     if scan_queue:
         queues.append(scan_queue)
     broker = Broker(queues)
-    server = FileServer(settings.BENCH_SCAN_FILES_PORT)
+    server = HubFiles(port=settings.BENCH_SCAN_FILES_PORT)
     try:
         headers = {"Authorization": f"Bearer {hub_key()}"}
         with httpx.Client(base_url=BASE, headers=headers, timeout=60) as client:

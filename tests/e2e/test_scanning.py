@@ -5,15 +5,14 @@ automated case, and the hub receives a signed `scan.completed` through the outbo
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 
 import httpx
 import pytest
 from django.conf import settings as django_settings
 
+from devtools.hub_files import HubFiles
 from hub.models import HubKey
 from scanning.models import FileScan
 from tests.e2e.conftest import Worker
@@ -28,77 +27,9 @@ MAX_FILE_BYTES = 1_000_000
 FINAL = {"clean", "skipped", "error", "suspicious", "dangerous"}
 
 
-class FileServer:
-    """The hub's file store: fixed bytes by path, a redirect, and a path that never answers;
-    it counts the requests for each path."""
-
-    def __init__(self) -> None:
-        self.requests: dict[str, int] = {}
-        self.routes: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}
-        served = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                served.requests[self.path] = served.requests.get(self.path, 0) + 1
-                route = served.routes.get(self.path)
-                if route is None:
-                    self.send_response(404)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                route(self)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self._server.server_address[1]
-        self.netloc = f"127.0.0.1:{self.port}"
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-
-    def serve(self, path: str, body: bytes) -> str:
-        def answer(handler: BaseHTTPRequestHandler) -> None:
-            handler.send_response(200)
-            handler.send_header("Content-Length", str(len(body)))
-            handler.end_headers()
-            handler.wfile.write(body)
-
-        self.routes[path] = answer
-        return self.url(path)
-
-    def redirect(self, path: str, to: str) -> str:
-        def answer(handler: BaseHTTPRequestHandler) -> None:
-            handler.send_response(302)
-            handler.send_header("Location", to)
-            handler.send_header("Content-Length", "0")
-            handler.end_headers()
-
-        self.routes[path] = answer
-        return self.url(path)
-
-    def hang(self, path: str, seconds: float) -> str:
-        def answer(handler: BaseHTTPRequestHandler) -> None:
-            handler.send_response(200)
-            handler.send_header("Content-Length", "1000")
-            handler.end_headers()
-            handler.wfile.write(b"\x80")
-            handler.wfile.flush()
-            time.sleep(seconds)  # headers and one byte, then silence: a server that hangs mid-body
-
-        self.routes[path] = answer
-        return self.url(path)
-
-    def url(self, path: str) -> str:
-        return f"http://{self.netloc}{path}"
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
 @pytest.fixture(scope="module")
-def file_server() -> Iterator[FileServer]:
-    server = FileServer()
+def file_server() -> Iterator[HubFiles]:
+    server = HubFiles()
     yield server
     server.stop()
 

