@@ -226,7 +226,7 @@ def gguf(*, version: int = 3, tensors: int = 0, kvs: int = 1, body: bytes | None
 # What joblib.dump(compress=...) writes around a pickle, by compressor (joblib/compressor.py).
 COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
     "zlib": zlib.compress,
-    "gzip": gzip.compress,
+    "gzip": lambda data: gzip.compress(data, mtime=0),  # the same bytes in every process
     "bz2": bz2.compress,
     "xz": lzma.compress,
     "lzma": lambda data: lzma.compress(data, format=lzma.FORMAT_ALONE),
