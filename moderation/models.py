@@ -10,6 +10,7 @@ from typing import cast
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
@@ -555,3 +556,7 @@ class UploaderQuestion(TimestampedModel):
     def waiting(self, now) -> bool:
         """Still waiting for the uploader: unanswered and within its deadline."""
         return self.answered_at is None and now < self.answer_due_at
+
+    @property
+    def waiting_now(self) -> bool:
+        return self.waiting(timezone.now())

@@ -1,19 +1,50 @@
-"""The uploader's answer page: the moderator's question, reached by the signed link in its e-mail;
-no account. The console's side (asking) is in moderation/console.py."""
+"""Questions to the uploader: the console's form a moderator asks with, and the uploader's answer
+page, reached by the signed link in the question's e-mail (no account)."""
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from hubmod.actors import Actor
 from hubmod.errors import ApplicationError
 from moderation.services.questions import (
     ANSWER_MAX_CHARS,
+    QUESTION_MAX_CHARS,
     question_answer,
     question_answer_refusal,
+    question_ask,
     question_for_token,
 )
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your question to the uploader"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=QUESTION_MAX_CHARS,
+        help_text=_("They get it by e-mail with a link to answer. Never name or hint at who reported."),
+    )
+
+
+@permission_required("moderation.view_case", raise_exception=False)
+@require_POST
+def question_ask_view(request, case_id: int):
+    """Ask from the case page; refused by going back to it, with the reason, as the console's moves are."""
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The question was not sent. " + " ".join(e for es in form.errors.values() for e in es))
+        return redirect("console-case", case_id=case_id)
+    try:
+        asked = question_ask(actor=Actor.staff(request.user), case_id=case_id, text=form.cleaned_data["text"])
+    except ApplicationError as exc:
+        messages.error(request, "The question was not sent. " + " ".join(exc.problems))
+        return redirect("console-case", case_id=case_id)
+    messages.success(request, f"Sent to the uploader; the case waits until {asked.answer_due_at:%Y-%m-%d %H:%M} UTC.")
+    return redirect("console-case", case_id=case_id)
 
 
 class AnswerForm(forms.Form):

@@ -35,6 +35,7 @@ api_urlpatterns = [
 urlpatterns = [
     path("notices/<str:token>/", views.notice, name="notice"),
     path("questions/<str:token>/", questions.question, name="question"),
+    path("console/cases/<int:case_id>/ask", questions.question_ask_view, name="console-case-ask"),
     path("console/", console.queue, name="console-queue"),
     path("console/bulk", console.bulk, name="console-bulk"),
     path("console/enforcement/", console.enforcement, name="console-enforcement"),

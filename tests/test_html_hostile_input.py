@@ -184,6 +184,7 @@ COVERED = {
     "console-hold-release": "test_the_referral_and_hold_forms",
     "question": "test_the_uploaders_answer_form",
     "console-false-positive": "test_the_false_positive_form",
+    "console-case-ask": "test_the_ask_the_uploader_form",
 }
 
 
@@ -939,3 +940,21 @@ def test_the_false_positive_form(seeded):
     refused(mark, "Enter a whole number.", data=valid | {"case_id": HOSTILE})
     assert_accepts_hostile_text(mark)
     refused(mark, "already marked wrong", data=valid)
+
+
+@pytest.mark.django_db
+def test_the_ask_the_uploader_form(seeded):
+    from moderation.models import UploaderQuestion
+    from moderation.questions import QuestionForm
+
+    mia = moderator()
+    case_id = claimed_case(mia)
+    case = Case.objects.get(pk=case_id)
+    case.uploader.email = "ada@acme.example"
+    case.uploader.save(update_fields=["email"])
+    ask = Target(f"/console/cases/{case_id}/ask", signed_in(mia), QuestionForm(), {"text": "Whose data is this?"})
+    ask.stored = lambda: {"text": UploaderQuestion.objects.get().text}
+
+    assert_refuses_bad_input(ask, statuses=BACK)
+    assert_accepts_hostile_text(ask)
+    refused(ask, "still waiting for its answer", statuses=BACK, data=ask.valid)

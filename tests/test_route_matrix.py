@@ -237,6 +237,7 @@ EXPECTED = {
     "console-case-dismiss": {"get": STAFF, "post": STAFF},
     "console-case-move": {"get": STAFF, "post": STAFF},
     "console-false-positive": {"get": STAFF, "post": STAFF},
+    "console-case-ask": {"get": STAFF, "post": STAFF},
 }
 
 # The Django admin: staff of Django's own kind only; which models a hub admin may open is Django's
