@@ -4,6 +4,7 @@ that move it. Views translate input and output; services do the work."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -31,6 +32,7 @@ from moderation.forms import (
     ground_from_choice,
 )
 from moderation.models import Case, Decision, EnforcementAction
+from moderation.restriction import case_is_restricted
 from moderation.selectors import (
     APPEAL_CURSOR_PATTERN,
     QueueFilters,
@@ -39,6 +41,7 @@ from moderation.selectors import (
     case_decisions_with_reversals,
     case_detail,
     case_get,
+    case_neighbours,
     case_proposal,
     case_queue_page,
     enforcement_actions,
@@ -52,10 +55,29 @@ from moderation.services.enforcement import enforcement_retry
 staff_only = permission_required("moderation.view_case", raise_exception=False)
 
 
-@staff_only
-def queue(request):
-    form = QueueFilterForm(request.GET or None)
-    # The filters that are valid still apply; the page says what is wrong with the others.
+# The dismiss form's ids, apart from the decide form's on the same page: both have a statement.
+DISMISS_IDS = "id_dismiss_%s"
+# The queue's filters a moderator carries from the queue to its cases and back (not its page).
+_CARRIED_FILTERS = ("state", "category", "assignee", "overdue", "surge", "scan_verdict")
+
+
+@dataclass(frozen=True)
+class FilteredQueue:
+    """The queue as a moderator filtered it: the filters that are valid, and the query string that
+    carries them to a case page and on from case to case, so j/k and "go to next" follow it."""
+
+    form: QueueFilterForm
+    filters: QueueFilters
+    query: str
+
+    def url(self, name: str, *args) -> str:
+        path = reverse(name, args=args)
+        return f"{path}?{self.query}" if self.query else path
+
+
+def _filtered_queue(params) -> FilteredQueue:
+    form = QueueFilterForm(params or None)
+    # The filters that are valid still apply; the queue page says what is wrong with the others.
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     filters = QueueFilters(
@@ -66,7 +88,16 @@ def queue(request):
         surge=bool(data.get("surge")),
         scan_verdict=data.get("scan_verdict") or None,
     )
-    cases, next_cursor = case_queue_page(filters=filters, user=request.user, cursor=data.get("cursor") or None)
+    carried = {name: "on" if data[name] is True else data[name] for name in _CARRIED_FILTERS if data.get(name)}
+    return FilteredQueue(form=form, filters=filters, query=urlencode(carried))
+
+
+@staff_only
+def queue(request):
+    shown = _filtered_queue(request.GET)
+    form = shown.form
+    cursor = getattr(form, "cleaned_data", {}).get("cursor") or None
+    cases, next_cursor = case_queue_page(filters=shown.filters, user=request.user, cursor=cursor)
     next_url = None
     if next_cursor:
         params = {k: v for k, v in request.GET.items() if k != "cursor"}
@@ -74,7 +105,14 @@ def queue(request):
     return render(
         request,
         "moderation/queue.html",
-        {"cases": cases, "form": form, "counts": queue_counts(), "next_url": next_url, "bulk_form": BulkForm()},
+        {
+            "cases": cases,
+            "form": form,
+            "counts": queue_counts(),
+            "next_url": next_url,
+            "bulk_form": BulkForm(),
+            "queue_query": shown.query,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -105,6 +143,8 @@ def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, st
         raise Http404("No such case.")
     case, pending = detail.case, detail.proposal
     actor = Actor.staff(request.user)
+    queue_shown = _filtered_queue(request.GET)
+    neighbours = case_neighbours(case=case, user=request.user, filters=queue_shown.filters)
     return render(
         request,
         "moderation/case.html",
@@ -119,7 +159,7 @@ def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, st
             "can_approve": pending is not None and pending.decided_by_id != request.user.pk,
             "decide_form": decide_form
             or DecideForm(case=case, initial={"statement": detail.context.statement_template}),
-            "dismiss_form": dismiss_form or DismissForm(),
+            "dismiss_form": dismiss_form or DismissForm(auto_id=DISMISS_IDS),
             "escalate_form": EscalateForm(),
             "reassign_form": ReassignForm(),
             "reject_form": RejectForm(),
@@ -128,6 +168,12 @@ def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, st
             and case.assignee_id == request.user.pk
             and actor.has_perm("moderation.decide_case"),
             "evidence_readable": detail.evidence_readable,
+            # Restricted evidence is never put on a page, not even for legal, whose every read of it is audited.
+            "evidence_inline": not case_is_restricted(case),
+            "queue_query": queue_shown.query,
+            "queue_url": queue_shown.url("console-queue"),
+            "previous_case_url": queue_shown.url("console-case", neighbours.previous) if neighbours.previous else None,
+            "next_case_url": queue_shown.url("console-case", neighbours.next) if neighbours.next else None,
             # What the apps above show about the case (scanning: the files and their verdicts).
             "sections": hooks.sections(hooks.case_shown, case=case, request=request),
         },
@@ -138,10 +184,6 @@ def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, st
 @staff_only
 def case_page(request, case_id: int):
     return _case_page(request, case_id)
-
-
-def _back(case_id: int):
-    return redirect("console-case", case_id=case_id)
 
 
 @staff_only
@@ -183,7 +225,7 @@ def case_move(request, case_id: int, move: str):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Done: {move}.")
-    return _back(case_id)
+    return redirect(_filtered_queue(request.GET).url("console-case", case_id))
 
 
 @staff_only
@@ -210,14 +252,14 @@ def case_decide_view(request, case_id: int):
         else:
             waiting = decision.approval == Decision.Approval.PROPOSED
             messages.success(request, "Sent for a second approval." if waiting else "Decided.")
-            return _back(case_id)
+            return _onwards(request, case_id, case=case)
     return _case_page(request, case_id, decide_form=form, status=400)
 
 
 @staff_only
 @require_POST
 def case_dismiss_view(request, case_id: int):
-    form = DismissForm(request.POST)
+    form = DismissForm(request.POST, auto_id=DISMISS_IDS)
     if form.is_valid():
         try:
             case_dismiss(case_id=case_id, actor=Actor.staff(request.user), **form.cleaned_data)
@@ -225,8 +267,25 @@ def case_dismiss_view(request, case_id: int):
             _form_errors(form, exc)
         else:
             messages.success(request, "Dismissed.")
-            return _back(case_id)
+            return _onwards(request, case_id)
     return _case_page(request, case_id, dismiss_form=form, status=400)
+
+
+def _onwards(request, case_id: int, *, case: Case | None = None):
+    """After a decision or a dismissal: the same case again, or with "then=next" the next case of
+    the queue the moderator works through, or that queue when nothing is left in it. `case`, when
+    given, is the case as it stood in the queue before it was decided."""
+    queue_shown = _filtered_queue(request.GET)
+    if request.POST.get("then") != "next":
+        return redirect(queue_shown.url("console-case", case_id))
+    case = case or case_get(case_id=case_id)
+    if case is None:
+        raise Http404("No such case.")
+    following = case_neighbours(case=case, user=request.user, filters=queue_shown.filters).next
+    if following is None:
+        messages.info(request, "Nothing else is waiting in this queue.")
+        return redirect(queue_shown.url("console-queue"))
+    return redirect(queue_shown.url("console-case", following))
 
 
 def _form_errors(form, exc: ApplicationError) -> None:

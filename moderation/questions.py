@@ -36,7 +36,8 @@ def question_ask_view(request, case_id: int):
     """Ask from the case page; refused by going back to it, with the reason, as the console's moves are."""
     form = QuestionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The question was not sent. " + " ".join(e for es in form.errors.values() for e in es))
+        problems = " ".join(str(problem) for problems in form.errors.values() for problem in problems)
+        messages.error(request, f"The question was not sent. {problems}")
         return redirect("console-case", case_id=case_id)
     try:
         asked = question_ask(actor=Actor.staff(request.user), case_id=case_id, text=form.cleaned_data["text"])

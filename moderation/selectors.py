@@ -156,6 +156,30 @@ def case_queue_page(
     return page[:size], f"{last.priority}_{(last.due_at - _EPOCH) // _MICROSECOND}_{last.id}"
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    previous: int | None
+    next: int | None
+
+
+def case_neighbours(*, case: Case, user: StaffUser, filters: QueueFilters = QueueFilters()) -> Neighbours:
+    """The ids of the cases just before and just after `case` in the queue `filters` shows `user`,
+    for working through it a case at a time. The keyset is the case's own place in the queue's
+    order, so a case that has just left the queue (decided, dismissed) still has neighbours.
+    Cases someone else has claimed are skipped, being theirs to work, unless the filters ask for
+    one assignee's cases by name."""
+    cases = case_queue(filters=filters, user=user).exclude(pk=case.pk)
+    if not filters.assignee:
+        cases = cases.filter(Q(assignee__isnull=True) | Q(assignee_id=user.pk))
+    after = RawSQL(QUEUE_AFTER_CURSOR, (-case.priority, case.due_at, case.pk), output_field=BooleanField())  # noqa: S611 - constant SQL
+    # Not after it, and not the case itself: before it (the key is unique by its id).
+    before = cases.exclude(after).order_by(QUEUE_URGENCY.desc(), "-due_at", "-id")
+    return Neighbours(
+        previous=before.values_list("pk", flat=True).first(),
+        next=cases.filter(after).values_list("pk", flat=True).first(),
+    )
+
+
 def queue_counts() -> dict[str, Any]:
     """Open cases per state and per category, and how many are overdue, in one query each."""
     open_cases = Case.objects.filter(state__in=OPEN_CASE_STATES)

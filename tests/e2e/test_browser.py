@@ -178,7 +178,7 @@ def test_a_moderator_filters_the_queue_opens_a_case_and_decides_on_a_license_cla
         page.get_by_label("Why you depart from the recommendation").fill("Delisting is enough while we talk.")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "console-case.png", full_page=True)
-    page.get_by_role("button", name="Decide").click()
+    page.get_by_role("button", name="Decide", exact=True).click()
 
     page.get_by_text("Decided.").wait_for()
     assert page.get_by_test_id("case-state").inner_text() == "Resolved"

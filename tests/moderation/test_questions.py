@@ -147,3 +147,43 @@ def test_the_question_never_names_a_reporter(seeded, mailoutbox):
     page = Client().get(answer_page(question)).content.decode()
     assert "Rita" not in page
     assert "rita@" not in page
+
+
+@pytest.mark.django_db
+def test_the_case_page_asks_shows_the_wait_and_the_answer_and_says_it_in_words(case_with_uploader):
+    mia, case = case_with_uploader
+    console = Client()
+    console.force_login(mia)
+
+    page = console.get(f"/console/cases/{case.pk}/").content.decode()
+    assert 'aria-label="Ask the uploader"' in page
+    asked = console.post(f"/console/cases/{case.pk}/ask", {"text": QUESTION}, follow=True).content.decode()
+    assert "Sent to the uploader" in asked
+    assert 'data-testid="waiting-for-uploader"' in asked
+    assert "asked the uploader (answer due" in asked  # the audit trail in words
+
+    question = case.questions.get()
+    Client().post(answer_page(question), {"answer": "We wrote every line of it."})
+    page = console.get(f"/console/cases/{case.pk}/").content.decode()
+    assert "We wrote every line of it." in page
+    assert "the uploader answered" in page
+    assert "<td>claimed" in page
+
+
+@pytest.mark.django_db
+def test_the_moderator_sees_what_outcome_the_reporter_asks_for(seeded, client):
+    from reports.services import Origin, ReporterIdentity, Subject, report_file
+
+    repo = RepositoryFactory()
+    report, _ = report_file(
+        actor=Actor.reporter(),
+        subject=Subject("repository", repo.full_name),
+        category="other",
+        details={"explanation": "Its card advertises it for phishing."},
+        reporter=ReporterIdentity(),
+        origin=Origin(source="form"),
+        outcome_sought="restrict",
+    )
+    client.force_login(moderator())
+    page = client.get(f"/console/cases/{report.case_id}/").content.decode()
+    assert "The reporter asks: <strong>Restrict who can see or download it</strong>" in page
