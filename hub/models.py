@@ -186,6 +186,31 @@ class RepositoryFile(models.Model):
         return f"{self.repository}:{self.path}"
 
 
+class RepositoryRevision(models.Model):
+    """A repository's card and file list as a sync described them at one revision.
+
+    The repository and its files rows hold the head only; a report names the revision it saw,
+    which may be older by the time a moderator looks. These snapshots let the case page show that
+    revision's card and what changed since. A revision hubmod was never told about has none.
+    """
+
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="revisions")
+    revision = models.CharField(max_length=64)
+    card = models.TextField(blank=True)
+    # [{"path", "sha256", "size"}, ...] sorted by path: what the diff compares, without the urls
+    # (where to fetch from is the head's business, not part of what the revision is).
+    files = models.JSONField(default=list, blank=True)
+    synced_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["repository", "revision"], name="repository_revision_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.repository_id}@{self.revision}"
+
+
 class BaseModelLink(models.Model):
     """`repository` declares `base_full_name` as a base model; the base may not be synced yet."""
 

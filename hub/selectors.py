@@ -1,9 +1,14 @@
+import difflib
+import itertools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q
 
-from hub.models import HubEvent, Repository
+from hub.models import HubEvent, Repository, RepositoryRevision
 from hub.queries import ANCESTORS_SQL, DESCENDANTS_SQL
 
 
@@ -41,6 +46,112 @@ def repository_ancestors(repository: Repository) -> list[Relative]:
     with connection.cursor() as cursor:
         cursor.execute(ANCESTORS_SQL, [repository.pk, LINEAGE_MAX_DEPTH, repository.full_name])
         return [Relative(full_name, depth) for full_name, depth in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str
+    before: FileEntry
+    after: FileEntry
+
+
+# A diff is read by a moderator on one page: past these, it says how much more there is.
+DIFF_FILES_SHOWN = 200
+CARD_DIFF_LINES_SHOWN = 1000
+# difflib compares line by line in time that grows faster than the card; a longer card is
+# compared on its first lines, and the diff says it was cut.
+CARD_DIFF_INPUT_LINES = 5000
+
+
+@dataclass(frozen=True)
+class RevisionDiff:
+    """What changed between a revision hubmod took a snapshot of and the head."""
+
+    from_revision: str
+    to_revision: str
+    from_synced_at: datetime
+    from_card: str  # the card as it was at from_revision
+    added: list[FileEntry]
+    removed: list[FileEntry]
+    changed: list[FileChange]  # same path, other content (by sha256)
+    files_total: int  # added + removed + changed, before the lists were cut to DIFF_FILES_SHOWN
+    card_changed: bool
+    card_diff: list[str]  # a unified diff, one line each
+    card_diff_cut: bool
+
+    @property
+    def same(self) -> bool:
+        return not self.files_total and not self.card_changed
+
+    @property
+    def files_not_shown(self) -> int:
+        return self.files_total - len(self.added) - len(self.removed) - len(self.changed)
+
+
+def _entries(files: Iterable[Mapping[str, Any]]) -> dict[str, FileEntry]:
+    return {f["path"]: FileEntry(path=f["path"], sha256=f["sha256"], size=f["size"]) for f in files}
+
+
+def revision_diff(repository: Repository, from_revision: str) -> RevisionDiff | None:
+    """Files added, removed and changed (by digest), and the card's unified diff, from the
+    snapshot of `from_revision` to the head; None when hubmod holds no snapshot of that revision
+    (it never saw it). A reporter may name a commit by the start of its sha, as git abbreviates
+    it: a prefix that names one snapshot is that snapshot. One query; a second only for a head
+    that has no snapshot of its own."""
+    if not from_revision:
+        return None
+    snapshots = list(
+        RepositoryRevision.objects.filter(repository=repository).filter(
+            Q(revision__startswith=from_revision) | Q(revision=repository.revision)
+        )
+    )
+    named = [s for s in snapshots if s.revision.startswith(from_revision)]
+    exact = next((s for s in named if s.revision == from_revision), None)
+    # An abbreviation two snapshots share names neither.
+    before = exact or (named[0] if len(named) == 1 else None)
+    if before is None:
+        return None
+    head = next((s for s in snapshots if s.revision == repository.revision), None)
+    head_files = head.files if head is not None else list(repository.files.values("path", "sha256", "size"))
+    old, new = _entries(before.files), _entries(head_files)
+    added = [new[p] for p in sorted(new.keys() - old.keys())]
+    removed = [old[p] for p in sorted(old.keys() - new.keys())]
+    changed = [
+        FileChange(path=p, before=old[p], after=new[p])
+        for p in sorted(old.keys() & new.keys())
+        if old[p].sha256 != new[p].sha256
+    ]
+    old_card, new_card = before.card.splitlines(), repository.card.splitlines()
+    card_lines = difflib.unified_diff(
+        old_card[:CARD_DIFF_INPUT_LINES],
+        new_card[:CARD_DIFF_INPUT_LINES],
+        fromfile=f"card at {before.revision}",
+        tofile=f"card at {repository.revision}",
+        lineterm="",
+    )
+    card_diff = list(itertools.islice(card_lines, CARD_DIFF_LINES_SHOWN + 1))
+    card_changed = before.card != repository.card
+    input_cut = card_changed and max(len(old_card), len(new_card)) > CARD_DIFF_INPUT_LINES
+    return RevisionDiff(
+        from_revision=before.revision,
+        to_revision=repository.revision,
+        from_synced_at=before.synced_at,
+        from_card=before.card,
+        added=added[:DIFF_FILES_SHOWN],
+        removed=removed[:DIFF_FILES_SHOWN],
+        changed=changed[:DIFF_FILES_SHOWN],
+        files_total=len(added) + len(removed) + len(changed),
+        card_changed=card_changed,
+        card_diff=card_diff[:CARD_DIFF_LINES_SHOWN],
+        card_diff_cut=len(card_diff) > CARD_DIFF_LINES_SHOWN or input_cut,
+    )
 
 
 def hub_events(*, state: str | None = None, limit: int = 500) -> list[HubEvent]:

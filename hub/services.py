@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django_fsm import can_proceed
 
-from hub.models import Account, BaseModelLink, Repository, RepositoryFile, ScanVerdict
+from hub.models import Account, BaseModelLink, Repository, RepositoryFile, RepositoryRevision, ScanVerdict
 from hubmod import hooks
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
@@ -114,6 +115,7 @@ def repository_sync(
             RepositoryFile(repository=repository, path=f.path, sha256=f.sha256, size=f.size, url=f.url) for f in files
         )
         changed.append("files")
+    _revision_snapshot_keep(repository=repository, files=files, created=created, changed=changed)
     if created or changed:
         audit.record(
             actor=actor,
@@ -123,6 +125,48 @@ def repository_sync(
         )
     hooks.repository_synced.send(sender="hub", repository=repository, created=created, changed=changed)
     return repository, created
+
+
+# What a revision's snapshot holds: a sync that changes none of these leaves it as it was.
+_SNAPSHOT_FIELDS = frozenset({"revision", "card", "files"})
+
+
+def _revision_snapshot_keep(
+    *, repository: Repository, files: list[FileRef] | None, created: bool, changed: list[str]
+) -> None:
+    """Keep the snapshot of the repository's current revision as this sync leaves it (its card and
+    file list), so a report on it can be shown later as it was. Caller holds the transaction and
+    the repository's row.
+
+    One statement per sync: an upsert on (repository, revision), or an update of the card alone
+    when only the card changed. A new revision that comes without its file list keeps the files
+    hubmod holds for the head, read once here.
+    """
+    if not repository.revision or not (created or _SNAPSHOT_FIELDS.intersection(changed)):
+        return
+    now = timezone.now()
+    if files is None and not created and "revision" not in changed:
+        # Same revision, new card: its file list is in the snapshot already.
+        kept = RepositoryRevision.objects.filter(repository=repository, revision=repository.revision)
+        if kept.update(card=repository.card, synced_at=now):
+            return
+    if files is not None:
+        entries = sorted((f.path, f.sha256, f.size) for f in files)
+    elif created:
+        entries = []
+    else:
+        entries = list(repository.files.order_by("path").values_list("path", "sha256", "size"))
+    listed = [{"path": path, "sha256": sha256, "size": size} for path, sha256, size in entries]
+    RepositoryRevision.objects.bulk_create(
+        [
+            RepositoryRevision(
+                repository=repository, revision=repository.revision, card=repository.card, files=listed, synced_at=now
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["repository", "revision"],
+        update_fields=["card", "files", "synced_at"],
+    )
 
 
 def files_scan_verdict_set(*, sha256s: Iterable[str], verdict: str, repository: Repository | None = None) -> int:

@@ -206,8 +206,19 @@ def _settings_limits() -> tuple[int, float, float, float]:
     )
 
 
-def fetch(url: str, *, expected_sha256: str, expected_size: int | None, into: Path) -> Fetched:
+def fetch(
+    url: str,
+    *,
+    expected_sha256: str,
+    expected_size: int | None,
+    into: Path,
+    max_bytes: int | None = None,
+    total_seconds: float | None = None,
+) -> Fetched:
     """Download `url` into a new file in `into`, checked against the hub's sha256 (and size).
+
+    `max_bytes` and `total_seconds` tighten SCAN_MAX_FILE_BYTES and SCAN_FETCH_TIMEOUT_SECONDS for
+    one caller (the case page's excerpts); they never loosen them.
 
     Errors of the local disk (`into` missing, disk full) are ours, not the server's: they raise.
     """
@@ -220,7 +231,9 @@ def fetch(url: str, *, expected_sha256: str, expected_size: int | None, into: Pa
         return Fetched(None, "error", f"fetching is off: {exc}")
     if not allowed:
         return Fetched(None, "skipped", "fetching is off: SCAN_FETCH_ALLOWED_HOSTS lists no host")
-    max_bytes, total_seconds, connect_seconds, read_seconds = _settings_limits()
+    limit_bytes, limit_seconds, connect_seconds, read_seconds = _settings_limits()
+    max_bytes = limit_bytes if max_bytes is None else min(max_bytes, limit_bytes)
+    total_seconds = limit_seconds if total_seconds is None else min(total_seconds, limit_seconds)
     if expected_size is not None and expected_size > max_bytes:
         return Fetched(
             None, "skipped", f"too large: the hub declared {expected_size:,} bytes, over the {max_bytes:,}-byte limit"

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from hub.models import Repository, RepositoryFile
+from scanning.excerpts import HeadFile, ReportedRange
 from scanning.models import FalsePositive, FileScan, ScannerRun, Verdict, worst
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -106,6 +107,35 @@ def repository_files_scanned(*, repository: Repository, reported_paths: set[str]
     ]
     lines.sort(key=lambda line: (not line.reported, order.index(line.verdict), line.path))
     return RepositoryFiles(verdict=verdict, files=lines, total=total, not_shown=total - len(lines))
+
+
+def case_reported_locations(case: Any) -> list[ReportedRange]:
+    """Where the case's reports point in the repository's files: each report that names a path,
+    with its lines (0 and 0 when it names none), in one query."""
+    rows = (
+        case.reports.exclude(path="")
+        .order_by("id")
+        .values_list("pk", "path", "line_start", "line_end", "revision", "file_sha256")
+    )
+    return [
+        ReportedRange(
+            report_id=pk,
+            path=path,
+            line_start=line_start or 0,
+            line_end=line_end or line_start or 0,
+            revision=revision,
+            file_sha256=file_sha256,
+        )
+        for pk, path, line_start, line_end, revision, file_sha256 in rows
+    ]
+
+
+def head_files(*, repository: Repository, paths: set[str]) -> dict[str, HeadFile]:
+    """These paths' files in the head revision, with the url the hub gave for each, by path."""
+    if not paths:
+        return {}
+    rows = repository.files.filter(path__in=paths).values_list("path", "sha256", "size", "url")
+    return {path: HeadFile(path=path, sha256=sha256, size=size, url=url) for path, sha256, size, url in rows}
 
 
 def scanner_accuracy(*, since: datetime, until: datetime) -> dict[str, dict[str, int]]:
