@@ -28,10 +28,11 @@ from moderation.forms import (
     QueueFilterForm,
     ReassignForm,
     RejectForm,
+    SaveViewForm,
     form_problems,
     ground_from_choice,
 )
-from moderation.models import Case, Decision, EnforcementAction
+from moderation.models import Case, Decision, EnforcementAction, SavedQueueFilter
 from moderation.restriction import case_is_restricted
 from moderation.selectors import (
     APPEAL_CURSOR_PATTERN,
@@ -51,6 +52,8 @@ from moderation.services.appeals import OPEN_APPEAL_STATES, appeal_decide
 from moderation.services.cases import case_claim, case_escalate, case_reassign, case_release, cases_bulk
 from moderation.services.decisions import case_decide, case_dismiss, decision_approve, decision_reject
 from moderation.services.enforcement import enforcement_retry
+from moderation.services.queue_filters import saved_filter_delete, saved_filter_save
+from moderation.subject import case_subject
 
 staff_only = permission_required("moderation.view_case", raise_exception=False)
 
@@ -112,9 +115,40 @@ def queue(request):
             "next_url": next_url,
             "bulk_form": BulkForm(),
             "queue_query": shown.query,
+            "saved_filters": SavedQueueFilter.objects.filter(user=request.user).order_by("name"),
         },
         status=400 if form.errors else 200,
     )
+
+
+@staff_only
+@require_POST
+def queue_filter_save(request):
+    """Save the queue's filters under a name; refused by going back to the queue, saying why."""
+    form = SaveViewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Not saved. {form_problems(form)}")
+        return redirect("console-queue")
+    query = form.cleaned_data["query"]
+    try:
+        saved = saved_filter_save(actor=Actor.staff(request.user), name=form.cleaned_data["name"], query=query)
+    except ApplicationError as exc:
+        messages.error(request, "Not saved. " + " ".join(exc.problems))
+        return redirect(f"{reverse('console-queue')}?{query}" if query else "console-queue")
+    messages.success(request, f"Saved as “{saved.name}”.")
+    return redirect(f"{reverse('console-queue')}?{saved.query}")
+
+
+@staff_only
+@require_POST
+def queue_filter_delete(request, filter_id: int):
+    try:
+        saved_filter_delete(actor=Actor.staff(request.user), filter_id=filter_id)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Removed the saved view.")
+    return redirect("console-queue")
 
 
 @staff_only
@@ -154,6 +188,10 @@ def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, st
             "trail": detail.trail,
             "decisions": case_decisions_with_reversals(case),
             "context": detail.context,
+            # The reported repository: its card at the reported revision, what changed since, its lineage.
+            "subject": case_subject(
+                case=case, ancestors=detail.context.ancestors, descendants=detail.context.descendants
+            ),
             "recommendations": list(detail.recommendations.items()),
             "pending": pending,
             "can_approve": pending is not None and pending.decided_by_id != request.user.pk,

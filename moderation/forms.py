@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from hubmod.categories import ReportCategory
 from hubmod.staff.selectors import staff_members
 from licenses.selectors import actionable_catalogue
 from moderation.models import Case, Decision, EnforcementAction
@@ -118,10 +119,19 @@ def form_problems(form: forms.Form) -> str:
 MAX_ID = 2**63 - 1
 
 
+ASSIGNEE_ANYONE = [("", "Anyone"), ("me", "Me"), ("none", "Nobody")]
+
+
+def _assignee_choices() -> list[tuple[str, str]]:
+    """Anyone, me, nobody, or one of the staff by name; read when the choices are (a callable's
+    choices are lazy: a queue filtered on no assignee never reads the staff)."""
+    return [*ASSIGNEE_ANYONE, *((name, name) for name in staff_members().values_list("username", flat=True))]
+
+
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(choices=[("", "All open"), *Case.State.choices], required=False)
-    category = forms.CharField(required=False, max_length=32)
-    assignee = forms.CharField(required=False, max_length=150, help_text='"me", "none" or a username')
+    category = forms.ChoiceField(choices=[("", "Any"), *ReportCategory.choices], required=False)
+    assignee = forms.ChoiceField(choices=_assignee_choices, required=False)
     overdue = forms.BooleanField(required=False)
     surge = forms.BooleanField(required=False)
     scan_verdict = forms.ChoiceField(
@@ -253,3 +263,10 @@ class CounterNoticeForm(forms.Form):
         )
     )
     signature = forms.CharField(max_length=200, label=_("Signature (type your full legal name)"))
+
+
+class SaveViewForm(forms.Form):
+    """Name the queue's current filters (sent along, as the queue page set them) to keep them."""
+
+    name = forms.CharField(max_length=60, label="Save these filters as")
+    query = forms.CharField(max_length=1000, widget=forms.HiddenInput, required=False)

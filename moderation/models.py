@@ -560,3 +560,17 @@ class UploaderQuestion(TimestampedModel):
     @property
     def waiting_now(self) -> bool:
         return self.waiting(timezone.now())
+
+
+class SavedQueueFilter(TimestampedModel):
+    """A moderator's own named view of the queue: the filters' query string, as the queue reads it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_queue_filters")
+    name = models.CharField(max_length=60)
+    query = models.CharField(max_length=1000)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_queue_filter_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"

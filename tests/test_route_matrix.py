@@ -238,6 +238,8 @@ EXPECTED = {
     "console-case-move": {"get": STAFF, "post": STAFF},
     "console-false-positive": {"get": STAFF, "post": STAFF},
     "console-case-ask": {"get": STAFF, "post": STAFF},
+    "console-queue-view-save": {"get": STAFF, "post": STAFF},
+    "console-queue-view-delete": {"get": STAFF, "post": STAFF},
 }
 
 # The Django admin: staff of Django's own kind only; which models a hub admin may open is Django's

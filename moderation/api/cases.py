@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from hubmod.api import id_field, require_perm, validated
 from hubmod.auth import actor_for
+from hubmod.categories import ReportCategory
 from hubmod.schema import error
 from moderation.api.serializers import CaseDetailOutputSerializer, CaseOutputSerializer, queue_line
 from moderation.models import Case, Decision
@@ -28,7 +29,7 @@ from moderation.services.cases import BULK_ACTIONS, case_claim, case_escalate, c
 
 class QueueFilterSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=Case.State.choices, required=False)
-    category = serializers.CharField(max_length=32, required=False)
+    category = serializers.ChoiceField(choices=ReportCategory.choices, required=False)
     priority_min = serializers.IntegerField(min_value=0, max_value=1000, required=False)
     assignee = serializers.CharField(max_length=150, required=False, help_text='A username, "me" or "none".')
     overdue = serializers.BooleanField(required=False, default=False)

@@ -160,7 +160,7 @@ def test_a_moderator_filters_the_queue_opens_a_case_and_decides_on_a_license_cla
     staff_with_password(moderator, "mia")
 
     sign_in(page, "mia")
-    page.get_by_role("form", name="Filter the queue").get_by_label("Category").fill("license_violation")
+    page.get_by_role("form", name="Filter the queue").get_by_label("Category").select_option("license_violation")
     page.get_by_role("button", name="Filter").click()
     # count() does not wait: without waiting for the filtered page it can read the one unloading.
     page.wait_for_url("**category=license_violation**")
