@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
@@ -13,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from hubmod import hooks
@@ -36,6 +40,7 @@ from moderation.models import Case, Decision, EnforcementAction, SavedQueueFilte
 from moderation.restriction import case_is_restricted
 from moderation.selectors import (
     APPEAL_CURSOR_PATTERN,
+    FilledTemplate,
     QueueFilters,
     appeal_get,
     appeal_queue_page,
@@ -46,14 +51,23 @@ from moderation.selectors import (
     case_proposal,
     case_queue_page,
     enforcement_actions,
+    message_templates_for,
     queue_counts,
 )
 from moderation.services.appeals import OPEN_APPEAL_STATES, appeal_decide
 from moderation.services.cases import case_claim, case_escalate, case_reassign, case_release, cases_bulk
-from moderation.services.decisions import case_decide, case_dismiss, decision_approve, decision_reject
+from moderation.services.decisions import (
+    case_decide,
+    case_dismiss,
+    decision_approve,
+    decision_preview,
+    decision_reject,
+)
 from moderation.services.enforcement import enforcement_retry
+from moderation.services.notices import notice_preview
 from moderation.services.queue_filters import saved_filter_delete, saved_filter_save
 from moderation.subject import case_subject
+from policy.models import MessageTemplate
 
 staff_only = permission_required("moderation.view_case", raise_exception=False)
 
@@ -62,6 +76,26 @@ staff_only = permission_required("moderation.view_case", raise_exception=False)
 DISMISS_IDS = "id_dismiss_%s"
 # The queue's filters a moderator carries from the queue to its cases and back (not its page).
 _CARRIED_FILTERS = ("state", "category", "assignee", "overdue", "surge", "scan_verdict")
+# The words the console's messages put in for a move, a bulk action or an appeal's outcome: the
+# forms post the keys, and the messages read them back in the moderator's language.
+_MOVES_DONE = {
+    "claim": pgettext_lazy("case move done", "claim"),
+    "release": pgettext_lazy("case move done", "release"),
+    "escalate": pgettext_lazy("case move done", "escalate"),
+    "reassign": pgettext_lazy("case move done", "reassign"),
+    "approve": pgettext_lazy("case move done", "approve"),
+    "reject": pgettext_lazy("case move done", "reject"),
+}
+_BULK_ACTIONS_DONE = {
+    "dismiss": pgettext_lazy("bulk action done", "Dismiss"),
+    "escalate": pgettext_lazy("bulk action done", "Escalate"),
+    "assign": pgettext_lazy("bulk action done", "Assign"),
+}
+_APPEAL_OUTCOMES = {
+    "upheld": pgettext_lazy("appeal outcome", "upheld"),
+    "overturned": pgettext_lazy("appeal outcome", "overturned"),
+    "modified": pgettext_lazy("appeal outcome", "modified"),
+}
 
 
 @dataclass(frozen=True)
@@ -127,15 +161,15 @@ def queue_filter_save(request):
     """Save the queue's filters under a name; refused by going back to the queue, saying why."""
     form = SaveViewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Not saved. {form_problems(form)}")
+        messages.error(request, _("Not saved. %(problems)s") % {"problems": form_problems(form)})
         return redirect("console-queue")
     query = form.cleaned_data["query"]
     try:
         saved = saved_filter_save(actor=Actor.staff(request.user), name=form.cleaned_data["name"], query=query)
     except ApplicationError as exc:
-        messages.error(request, "Not saved. " + " ".join(exc.problems))
+        messages.error(request, _("Not saved. %(problems)s") % {"problems": " ".join(exc.problems)})
         return redirect(f"{reverse('console-queue')}?{query}" if query else "console-queue")
-    messages.success(request, f"Saved as “{saved.name}”.")
+    messages.success(request, _("Saved as “%(name)s”.") % {"name": saved.name})
     return redirect(f"{reverse('console-queue')}?{saved.query}")
 
 
@@ -147,7 +181,7 @@ def queue_filter_delete(request, filter_id: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Removed the saved view.")
+        messages.success(request, _("Removed the saved view."))
     return redirect("console-queue")
 
 
@@ -156,7 +190,7 @@ def queue_filter_delete(request, filter_id: int):
 def bulk(request):
     form = BulkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Nothing was done. {form_problems(form)}")
+        messages.error(request, _("Nothing was done. %(problems)s") % {"problems": form_problems(form)})
         return redirect("console-queue")
     data = form.cleaned_data
     params = {"reason": data["reason"] or "duplicate", "statement": data["statement"] or "A duplicate of a case "
@@ -165,13 +199,21 @@ def bulk(request):
         params["reason"] = data["reason"] or "Escalated from the queue."
     outcomes = cases_bulk(actor=Actor.staff(request.user), case_ids=data["ids"], action=data["action"], **params)
     done = [o for o in outcomes if o.ok]
-    messages.success(request, f"{data['action'].capitalize()}: {len(done)} of {len(outcomes)} case(s).")
+    action = _BULK_ACTIONS_DONE.get(data["action"], data["action"].capitalize())
+    counts = {"action": action, "done": len(done), "total": len(outcomes)}
+    messages.success(
+        request,
+        ngettext(
+            "%(action)s: %(done)s of %(total)s case(s).", "%(action)s: %(done)s of %(total)s case(s).", len(outcomes)
+        )
+        % counts,
+    )
     for failed in (o for o in outcomes if not o.ok):
-        messages.error(request, f"Case {failed.id}: {failed.error}")
+        messages.error(request, _("Case %(id)s: %(error)s") % {"id": failed.id, "error": failed.error})
     return redirect("console-queue")
 
 
-def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, status=200):
+def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, preview=None, status=200):
     detail = case_detail(case_id=case_id, user=request.user)
     if detail is None:
         raise Http404("No such case.")
@@ -179,6 +221,18 @@ def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, st
     actor = Actor.staff(request.user)
     queue_shown = _filtered_queue(request.GET)
     neighbours = case_neighbours(case=case, user=request.user, filters=queue_shown.filters)
+    working = case.state == Case.State.IN_REVIEW and case.assignee_id == request.user.pk
+    decide_open = working and actor.has_perm("moderation.decide_case")
+    # The texts the moderator may start from, filled from the case; ?template= (or
+    # ?question_template=) puts one in the form, which works without any script.
+    statements = message_templates_for(case, kind=MessageTemplate.Kind.STATEMENT) if decide_open else []
+    answer_by = timezone.now() + timedelta(days=settings.QUESTION_ANSWER_DAYS)
+    questions = (
+        message_templates_for(case, kind=MessageTemplate.Kind.QUESTION, deadline=f"{answer_by:%Y-%m-%d} UTC")
+        if working
+        else []
+    )
+    statement = _chosen(statements, request.GET.get("template")) or detail.context.statement_template
     return render(
         request,
         "moderation/case.html",
@@ -195,16 +249,17 @@ def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, st
             "recommendations": list(detail.recommendations.items()),
             "pending": pending,
             "can_approve": pending is not None and pending.decided_by_id != request.user.pk,
-            "decide_form": decide_form
-            or DecideForm(case=case, initial={"statement": detail.context.statement_template}),
+            "decide_form": decide_form or DecideForm(case=case, initial={"statement": statement}),
+            "statement_templates": statements,
+            "question_templates": questions,
+            "question_text": _chosen(questions, request.GET.get("question_template")),
+            "preview": preview,
             "dismiss_form": dismiss_form or DismissForm(auto_id=DISMISS_IDS),
             "escalate_form": EscalateForm(),
             "reassign_form": ReassignForm(),
             "reject_form": RejectForm(),
             # The decide and dismiss forms are shown to the case's assignee while it is in review.
-            "decide_open": case.state == Case.State.IN_REVIEW
-            and case.assignee_id == request.user.pk
-            and actor.has_perm("moderation.decide_case"),
+            "decide_open": decide_open,
             "evidence_readable": detail.evidence_readable,
             # Restricted evidence is never put on a page, not even for legal, whose every read of it is audited.
             "evidence_inline": not case_is_restricted(case),
@@ -217,6 +272,10 @@ def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, st
         },
         status=status,
     )
+
+
+def _chosen(templates: list[FilledTemplate], wanted: str | None) -> str:
+    return next((t.text for t in templates if str(t.id) == wanted), "")
 
 
 @staff_only
@@ -239,30 +298,30 @@ def case_move(request, case_id: int, move: str):
         elif move == "escalate":
             escalate_form = EscalateForm(request.POST)
             if not escalate_form.is_valid():
-                raise ApplicationError(f"Not escalated. {form_problems(escalate_form)}")
+                raise ApplicationError(_("Not escalated. %(problems)s") % {"problems": form_problems(escalate_form)})
             case_escalate(case_id=case_id, actor=actor, **escalate_form.cleaned_data)
         elif move == "reassign":
             reassign_form = ReassignForm(request.POST)
             if not reassign_form.is_valid():
-                raise ApplicationError(f"Not reassigned. {form_problems(reassign_form)}")
+                raise ApplicationError(_("Not reassigned. %(problems)s") % {"problems": form_problems(reassign_form)})
             case_reassign(case_id=case_id, actor=actor, to=reassign_form.cleaned_data["assignee"])
         elif move in ("approve", "reject"):
             decision = case_proposal(case_id=case_id)
             if decision is None:
-                raise ApplicationError("Nothing is waiting for approval on this case.")
+                raise ApplicationError(_("Nothing is waiting for approval on this case."))
             if move == "approve":
                 decision_approve(decision_id=decision.pk, actor=actor)
             else:
                 reject_form = RejectForm(request.POST)
                 if not reject_form.is_valid():
-                    raise ApplicationError(f"Not sent back. {form_problems(reject_form)}")
+                    raise ApplicationError(_("Not sent back. %(problems)s") % {"problems": form_problems(reject_form)})
                 decision_reject(decision_id=decision.pk, actor=actor, reason=reject_form.cleaned_data["reason"])
         else:
             raise Http404("No such move.")
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Done: {move}.")
+        messages.success(request, _("Done: %(move)s.") % {"move": _MOVES_DONE.get(move, move)})
     return redirect(_filtered_queue(request.GET).url("console-case", case_id))
 
 
@@ -273,6 +332,16 @@ def case_decide_view(request, case_id: int):
     if case is None:
         raise Http404("No such case.")
     form = DecideForm(request.POST, case=case)
+    if form.is_valid() and request.POST.get("preview"):
+        # Read before sending: the uploader's notice as this decision would send it; nothing is decided.
+        data = form.cleaned_data
+        try:
+            ground = ground_from_choice(data["ground"])
+            draft = decision_preview(case=case, actions=data["actions"], ground=ground, statement=data["statement"])
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+            return _case_page(request, case_id, decide_form=form, status=400)
+        return _case_page(request, case_id, decide_form=form, preview=notice_preview(draft))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -289,7 +358,7 @@ def case_decide_view(request, case_id: int):
             _form_errors(form, exc)
         else:
             waiting = decision.approval == Decision.Approval.PROPOSED
-            messages.success(request, "Sent for a second approval." if waiting else "Decided.")
+            messages.success(request, _("Sent for a second approval.") if waiting else _("Decided."))
             return _onwards(request, case_id, case=case)
     return _case_page(request, case_id, decide_form=form, status=400)
 
@@ -304,7 +373,7 @@ def case_dismiss_view(request, case_id: int):
         except ApplicationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Dismissed.")
+            messages.success(request, _("Dismissed."))
             return _onwards(request, case_id)
     return _case_page(request, case_id, dismiss_form=form, status=400)
 
@@ -321,7 +390,7 @@ def _onwards(request, case_id: int, *, case: Case | None = None):
         raise Http404("No such case.")
     following = case_neighbours(case=case, user=request.user, filters=queue_shown.filters).next
     if following is None:
-        messages.info(request, "Nothing else is waiting in this queue.")
+        messages.info(request, _("Nothing else is waiting in this queue."))
         return redirect(queue_shown.url("console-queue"))
     return redirect(queue_shown.url("console-case", following))
 
@@ -350,7 +419,7 @@ def enforcement_retry_view(request, action_id: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Action {action_id} is being sent to the hub again.")
+        messages.success(request, _("Action %(id)s is being sent to the hub again.") % {"id": action_id})
     return redirect("console-enforcement")
 
 
@@ -362,12 +431,12 @@ def appeals(request):
     """The reviewers' queue: open appeals, the earliest due first, a page at a time."""
     cursor = request.GET.get("cursor", "")
     if cursor and not re.fullmatch(APPEAL_CURSOR_PATTERN, cursor):
-        messages.error(request, "That page link is broken; here is the first page.")
+        messages.error(request, _("That page link is broken; here is the first page."))
         cursor = ""
     try:
         page, next_cursor = appeal_queue_page(states=OPEN_APPEAL_STATES, cursor=cursor or None)
     except OverflowError:
-        messages.error(request, "That page link is out of range; here is the first page.")
+        messages.error(request, _("That page link is out of range; here is the first page."))
         page, next_cursor = appeal_queue_page(states=OPEN_APPEAL_STATES)
     next_url = f"{reverse('console-appeals')}?{urlencode({'cursor': next_cursor})}" if next_cursor else None
     return render(request, "moderation/appeals.html", {"appeals": page, "now": timezone.now(), "next_url": next_url})
@@ -385,7 +454,11 @@ def appeal_page(request, appeal_id: int):
         except ApplicationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, f"Appeal {appeal_id}: {form.cleaned_data['outcome']}.")
+            outcome = form.cleaned_data["outcome"]
+            messages.success(
+                request,
+                _("Appeal %(id)s: %(outcome)s.") % {"id": appeal_id, "outcome": _APPEAL_OUTCOMES.get(outcome, outcome)},
+            )
             return redirect("console-appeals")
     decision = appeal.decision
     return render(

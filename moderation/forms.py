@@ -8,7 +8,9 @@ from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hubmod.categories import ReportCategory
@@ -26,13 +28,13 @@ def ground_choices(preferred_license: str = "") -> list:
     policy = policy_current()
     if policy:
         sections = [(f"policy:{s.key}", f"{s.title} ({s.key})") for s in policy.sections.order_by("key")]
-        groups.append((f"Hub policy {policy.version}", sections))
+        groups.append((gettext("Hub policy %(version)s") % {"version": policy.version}, sections))
     licenses = sorted(actionable_catalogue(), key=lambda lic: (lic.key != preferred_license, lic.key))
     for license_ in licenses:
         clauses = [(f"clause:{c.pk}", f"{c.ref}: {Truncator(c.summary).chars(80)}") for c in license_.clauses.all()]
         if clauses:
             groups.append((f"{license_.name} ({license_.key})", clauses))
-    return [("", "Choose the ground…"), *groups]
+    return [("", gettext("Choose the ground…")), *groups]
 
 
 def ground_from_choice(value: str) -> Ground:
@@ -42,22 +44,26 @@ def ground_from_choice(value: str) -> Ground:
 
 class DecideForm(forms.Form):
     actions = forms.MultipleChoiceField(
-        choices=EnforcementAction.Kind.choices, widget=forms.CheckboxSelectMultiple, label="Actions"
+        choices=EnforcementAction.Kind.choices, widget=forms.CheckboxSelectMultiple, label=_("Actions")
     )
-    ground = forms.ChoiceField(label="Ground", help_text="The policy section or license clause the decision rests on.")
-    intent = forms.ChoiceField(choices=Decision.Intent.choices, widget=forms.RadioSelect, initial="unknown")
+    ground = forms.ChoiceField(
+        label=_("Ground"), help_text=_("The policy section or license clause the decision rests on.")
+    )
+    intent = forms.ChoiceField(
+        choices=Decision.Intent.choices, widget=forms.RadioSelect, initial="unknown", label=_("Intent")
+    )
     statement = forms.CharField(
-        label="Statement of reasons",
+        label=_("Statement of reasons"),
         widget=forms.Textarea(attrs={"rows": 7}),
         max_length=20_000,
-        help_text="The facts and your reasons. The uploader reads this.",
+        help_text=_("The facts and your reasons. The uploader reads this."),
     )
     departure_reason = forms.CharField(
-        label="Why you depart from the recommendation",
+        label=_("Why you depart from the recommendation"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=5000,
         required=False,
-        help_text="Needed only when the actions differ from the ladder's recommendation.",
+        help_text=_("Needed only when the actions differ from the ladder's recommendation."),
     )
 
     def __init__(self, *args, case: Case, **kwargs):
@@ -67,21 +73,23 @@ class DecideForm(forms.Form):
 
 
 class DismissForm(forms.Form):
-    reason = forms.ChoiceField(choices=Decision.DismissalReason.choices)
-    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000, label="Why not")
+    reason = forms.ChoiceField(choices=Decision.DismissalReason.choices, label=_("Reason"))
+    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000, label=_("Why not"))
     clean_for_days = forms.IntegerField(
         min_value=1,
         max_value=365,
         required=False,
-        label="Reviewed and clean for (days)",
-        help_text="Optional: new reports in this category join this case without re-entering the queue, "
-        "unless a trusted flagger or new evidence comes.",
+        label=_("Reviewed and clean for (days)"),
+        help_text=_(
+            "Optional: new reports in this category join this case without re-entering the queue, "
+            "unless a trusted flagger or new evidence comes."
+        ),
     )
 
 
 class EscalateForm(forms.Form):
-    to = forms.ChoiceField(choices=Case.EscalatedTo.choices, label="Escalate to")
-    reason = forms.CharField(max_length=5000, label="Reason")
+    to = forms.ChoiceField(choices=Case.EscalatedTo.choices, label=_("Escalate to"))
+    reason = forms.CharField(max_length=5000, label=_("Reason"))
 
 
 class UsernameChoiceField(forms.ModelChoiceField):
@@ -98,12 +106,12 @@ class ReassignForm(forms.Form):
     assignee = UsernameChoiceField(
         queryset=staff_members(),
         to_field_name="username",
-        label="Hand to",
+        label=_("Hand to"),
     )
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(max_length=5000, label="Why not", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=5000, label=_("Why not"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def form_problems(form: forms.Form) -> str:
@@ -119,32 +127,42 @@ def form_problems(form: forms.Form) -> str:
 MAX_ID = 2**63 - 1
 
 
-ASSIGNEE_ANYONE = [("", "Anyone"), ("me", "Me"), ("none", "Nobody")]
+ASSIGNEE_ANYONE = [("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody"))]
+
+# A scan verdict's words in the queue's filter; the verdicts themselves are the hub's keys.
+SCAN_VERDICT_LABELS = {
+    "clean": _("Clean"),
+    "skipped": _("Skipped"),
+    "pending": _("Pending"),
+    "error": _("Error"),
+    "suspicious": _("Suspicious"),
+    "dangerous": _("Dangerous"),
+}
 
 
-def _assignee_choices() -> list[tuple[str, str]]:
+def _assignee_choices() -> list[tuple[str, str | Promise]]:
     """Anyone, me, nobody, or one of the staff by name; read when the choices are (a callable's
     choices are lazy: a queue filtered on no assignee never reads the staff)."""
     return [*ASSIGNEE_ANYONE, *((name, name) for name in staff_members().values_list("username", flat=True))]
 
 
 class QueueFilterForm(forms.Form):
-    state = forms.ChoiceField(choices=[("", "All open"), *Case.State.choices], required=False)
-    category = forms.ChoiceField(choices=[("", "Any"), *ReportCategory.choices], required=False)
-    assignee = forms.ChoiceField(choices=_assignee_choices, required=False)
-    overdue = forms.BooleanField(required=False)
-    surge = forms.BooleanField(required=False)
+    state = forms.ChoiceField(choices=[("", _("All open")), *Case.State.choices], required=False, label=_("State"))
+    category = forms.ChoiceField(choices=[("", _("Any")), *ReportCategory.choices], required=False, label=_("Category"))
+    assignee = forms.ChoiceField(choices=_assignee_choices, required=False, label=_("Assignee"))
+    overdue = forms.BooleanField(required=False, label=_("Overdue"))
+    surge = forms.BooleanField(required=False, label=_("Surge"))
     scan_verdict = forms.ChoiceField(
-        choices=[("", "Any"), *((v, v.capitalize()) for v in SCANNED_VERDICTS)],
+        choices=[("", _("Any")), *((v, SCAN_VERDICT_LABELS.get(v, v.capitalize())) for v in SCANNED_VERDICTS)],
         required=False,
-        label="A file scanned",
+        label=_("A file scanned"),
     )
     cursor = forms.RegexField(
         re.compile(CURSOR_PATTERN, re.ASCII),
         required=False,
         widget=forms.HiddenInput,
-        label="Page",
-        error_messages={"invalid": "This page link is broken: start again from the first page of the queue."},
+        label=_("Page"),
+        error_messages={"invalid": _("This page link is broken: start again from the first page of the queue.")},
     )
 
     def clean_cursor(self) -> str:
@@ -168,9 +186,9 @@ class CaseIdsField(forms.Field):
 
     widget = forms.MultipleHiddenInput
     default_error_messages = {
-        "required": "Select at least one case.",
-        "invalid": "A case id is a whole number; %(value)s is not one.",
-        "too_many": f"Select at most {BULK_MAX_CASES} cases at a time.",
+        "required": _("Select at least one case."),
+        "invalid": _("A case id is a whole number; %(value)s is not one."),
+        "too_many": _("Select at most %(max)s cases at a time."),
     }
 
     def to_python(self, value) -> list[int]:
@@ -189,48 +207,60 @@ class CaseIdsField(forms.Field):
     def validate(self, value) -> None:
         super().validate(value)
         if len(value) > BULK_MAX_CASES:
-            raise ValidationError(self.error_messages["too_many"], code="too_many")
+            raise ValidationError(self.error_messages["too_many"], code="too_many", params={"max": BULK_MAX_CASES})
 
 
 class BulkForm(forms.Form):
-    ids = CaseIdsField(label="Cases")
+    ids = CaseIdsField(label=_("Cases"))
     action = forms.ChoiceField(
         # No action is chosen for the moderator: a bulk dismissal sends every reporter a decision.
         choices=[
-            ("", "Choose an action…"),
-            ("dismiss", "Dismiss as duplicates"),
-            ("escalate", "Escalate to senior moderators"),
-            ("assign", "Assign to me"),
-        ]
+            ("", _("Choose an action…")),
+            ("dismiss", _("Dismiss as duplicates")),
+            ("escalate", _("Escalate to senior moderators")),
+            ("assign", _("Assign to me")),
+        ],
+        label=_("Action"),
     )
-    reason = forms.CharField(required=False, max_length=5000)
-    statement = forms.CharField(required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(required=False, max_length=5000, label=_("Reason"))
+    statement = forms.CharField(
+        required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 2}), label=_("Statement")
+    )
 
     def clean(self):
         data = super().clean()
         reasons = Decision.DismissalReason.values
         if data.get("action") == "dismiss" and data.get("reason") and data["reason"] not in reasons:
             # A dismissal's reason is one of a fixed list (reporters see it, transparency counts it).
-            self.add_error("reason", f"To dismiss, leave it empty (duplicate) or use one of: {', '.join(reasons)}.")
+            self.add_error(
+                "reason",
+                gettext("To dismiss, leave it empty (duplicate) or use one of: %(reasons)s.")
+                % {"reasons": ", ".join(reasons)},
+            )
         return data
 
 
 class AppealDecideForm(forms.Form):
     outcome = forms.ChoiceField(
-        choices=[("upheld", "Uphold the decision"), ("overturned", "Overturn it"), ("modified", "Modify the actions")],
+        choices=[
+            ("upheld", _("Uphold the decision")),
+            ("overturned", _("Overturn it")),
+            ("modified", _("Modify the actions")),
+        ],
         widget=forms.RadioSelect,
+        label=_("Outcome"),
     )
     statement = forms.CharField(
-        label="Reasons",
+        label=_("Reasons"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=20_000,
-        help_text="The appellant reads this.",
+        help_text=_("The appellant reads this."),
     )
     actions = forms.MultipleChoiceField(
         choices=EnforcementAction.Kind.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="New actions (when modifying)",
+        label=_("New actions (when modifying)"),
     )
 
 
@@ -268,5 +298,5 @@ class CounterNoticeForm(forms.Form):
 class SaveViewForm(forms.Form):
     """Name the queue's current filters (sent along, as the queue page set them) to keep them."""
 
-    name = forms.CharField(max_length=60, label="Save these filters as")
+    name = forms.CharField(max_length=60, label=_("Save these filters as"))
     query = forms.CharField(max_length=1000, widget=forms.HiddenInput, required=False)

@@ -22,12 +22,12 @@ from policy.models import Intent, PolicySection, Severity
 
 
 class CaseState(models.TextChoices):
-    OPEN = "open"
-    IN_REVIEW = "in_review"
-    ESCALATED = "escalated"
-    AWAITING_APPROVAL = "awaiting_approval"
-    RESOLVED = "resolved"
-    REOPENED = "reopened"
+    OPEN = "open", _("Open")
+    IN_REVIEW = "in_review", _("In Review")
+    ESCALATED = "escalated", _("Escalated")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting Approval")
+    RESOLVED = "resolved", _("Resolved")
+    REOPENED = "reopened", _("Reopened")
 
 
 # Everything but resolved: the partial unique index of one open case per subject and category.
@@ -40,8 +40,8 @@ class Case(ConcurrentTransitionMixin, TimestampedModel):
     State = CaseState
 
     class EscalatedTo(models.TextChoices):
-        SENIOR = "senior", "senior moderators"
-        LEGAL = "legal", "legal"
+        SENIOR = "senior", _("senior moderators")
+        LEGAL = "legal", _("legal")
 
     repository = models.ForeignKey(Repository, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
     account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")

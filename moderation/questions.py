@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -37,14 +38,17 @@ def question_ask_view(request, case_id: int):
     form = QuestionForm(request.POST)
     if not form.is_valid():
         problems = " ".join(str(problem) for problems in form.errors.values() for problem in problems)
-        messages.error(request, f"The question was not sent. {problems}")
+        messages.error(request, gettext("The question was not sent. %(problems)s") % {"problems": problems})
         return redirect("console-case", case_id=case_id)
     try:
         asked = question_ask(actor=Actor.staff(request.user), case_id=case_id, text=form.cleaned_data["text"])
     except ApplicationError as exc:
-        messages.error(request, "The question was not sent. " + " ".join(exc.problems))
+        messages.error(
+            request, gettext("The question was not sent. %(problems)s") % {"problems": " ".join(exc.problems)}
+        )
         return redirect("console-case", case_id=case_id)
-    messages.success(request, f"Sent to the uploader; the case waits until {asked.answer_due_at:%Y-%m-%d %H:%M} UTC.")
+    due = f"{asked.answer_due_at:%Y-%m-%d %H:%M}"
+    messages.success(request, gettext("Sent to the uploader; the case waits until %(due)s UTC.") % {"due": due})
     return redirect("console-case", case_id=case_id)
 
 

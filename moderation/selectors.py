@@ -24,7 +24,8 @@ from moderation.models import OPEN_CASE_STATES, Appeal, Case, Decision, Enforcem
 from moderation.queries import QUEUE_AFTER_CURSOR
 from moderation.restriction import may_read_evidence, may_work_restricted, restricted_cases_q
 from moderation.strikes import Recommendation, recommend
-from policy.models import StatementTemplate
+from policy.messages import message_fill
+from policy.models import MessageTemplate, StatementTemplate
 
 NOTICE_SALT = "hubmod.notice"
 # What the queue filters on, worst first (the order a moderator looks for them in).
@@ -113,10 +114,10 @@ class QueueRow:
         return self.assignee_name
 
     def get_state_display(self) -> str:
-        return Case.State(self.state).label
+        return str(Case.State(self.state).label)
 
     def get_escalated_to_display(self) -> str:
-        return Case.EscalatedTo(self.escalated_to).label if self.escalated_to else ""
+        return str(Case.EscalatedTo(self.escalated_to).label) if self.escalated_to else ""
 
 
 _QUEUE_ROW_VALUES = (
@@ -396,4 +397,26 @@ def automated_findings(case: Case) -> list[AutomatedFinding]:
             category=category,
         )
         for path, category, details in rows
+    ]
+
+
+@dataclass(frozen=True)
+class FilledTemplate:
+    id: int
+    name: str
+    language: str
+    action: str
+    text: str
+
+
+def message_templates_for(case: Case, *, kind: str, deadline: str = "") -> list[FilledTemplate]:
+    """The templates a moderator may start from on this case, filled from it: the category's and
+    those for any category, the defaults per action first."""
+    files = list(dict.fromkeys(case.reports.exclude(path="").values_list("path", flat=True)[:20]))
+    revision = case.revision or (case.repository.revision if case.repository else "")
+    values = {"subject": str(case.subject), "files": ", ".join(files), "revision": revision, "deadline": deadline}
+    templates = MessageTemplate.objects.filter(kind=kind).filter(Q(category="") | Q(category=case.category))
+    return [
+        FilledTemplate(t.pk, t.name, t.language, t.action, message_fill(t.text, values))
+        for t in templates.order_by("action", "language", "name")
     ]

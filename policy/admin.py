@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from policy.models import NoticeTemplate, PolicySection, PolicyVersion, SlaRule, StatementTemplate, StrikeRule
+from policy.models import (
+    MessageTemplate,
+    NoticeTemplate,
+    PolicySection,
+    PolicyVersion,
+    SlaRule,
+    StatementTemplate,
+    StrikeRule,
+)
 
 
 class PolicySectionInline(admin.StackedInline):
@@ -34,3 +42,10 @@ class StatementTemplateAdmin(admin.ModelAdmin):
 @admin.register(NoticeTemplate)
 class NoticeTemplateAdmin(admin.ModelAdmin):
     list_display = ["kind", "subject", "updated_at"]
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "action", "category", "language", "updated_at"]
+    list_filter = ["kind", "language", "action"]
+    search_fields = ["name", "text"]

@@ -136,3 +136,31 @@ class NoticeTemplate(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.language})"
+
+
+class MessageTemplate(TimestampedModel):
+    """A text a moderator starts from: a statement of reasons for an action, or a question to the
+    uploader, in one language. `{subject}`, `{files}`, `{policy_section}`, `{deadline}` and
+    `{revision}` are filled from the case; `[...]` marks what the moderator must write, and a text
+    that still holds one is refused (policy.messages)."""
+
+    class Kind(models.TextChoices):
+        STATEMENT = "statement"
+        QUESTION = "question"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    name = models.CharField(max_length=80)
+    action = models.CharField(
+        max_length=32, blank=True, help_text="The action it is the default for (or 'dismiss'); blank: any."
+    )
+    category = models.CharField(max_length=32, blank=True, help_text="The report category it fits; blank: any.")
+    language = models.CharField(max_length=16, choices=settings.LANGUAGES, default="en")
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name", "language"], name="message_template_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name} ({self.language})"

@@ -11,7 +11,15 @@ from django.db import transaction
 from django.template.loader import get_template
 
 from policy.ladder import DEFAULT_LADDER, default_strike_days
-from policy.models import NoticeTemplate, PolicySection, PolicyVersion, SlaRule, StatementTemplate, StrikeRule
+from policy.models import (
+    MessageTemplate,
+    NoticeTemplate,
+    PolicySection,
+    PolicyVersion,
+    SlaRule,
+    StatementTemplate,
+    StrikeRule,
+)
 from policy.notices import DEFAULT_NOTICES
 from policy.sla import DEFAULT_SLA
 
@@ -210,6 +218,49 @@ def _template_source(name: str) -> str:
     return cast(str, get_template(name).template.source)  # type: ignore[attr-defined]
 
 
+# A default statement per action and a few questions, in English and German (the statement's
+# English text is binding; a moderator may write to a German uploader in German).
+DEFAULT_MESSAGES: list[tuple[str, str, str, str, str]] = [
+    # (kind, name, action, language, text)
+    ("statement", "Warn", "warn", "en",
+     "In {subject} at {revision}, [which files or lines] [what they do or show].\n"
+     "This breaks {policy_section}. We warn rather than act because [why a warning is enough]."),
+    ("statement", "Delist", "delist", "en",
+     "In {subject} at {revision}, {files} [what we found there].\n"
+     "This breaks {policy_section}. We delist it, so it no longer appears in search or listings, because "
+     "[why a lesser action would not do]."),
+    ("statement", "Gate", "gate", "en",
+     "In {subject} at {revision}, {files} [what we found there].\n"
+     "This breaks {policy_section}. We gate it: people must accept its terms before downloading, because "
+     "[why]."),
+    ("statement", "Disable", "disable", "en",
+     "In {subject} at {revision}, {files} [what we found there].\n"
+     "This breaks {policy_section}. We disable it because [why nothing less protects people]."),
+    ("statement", "Remove the files", "remove_files", "en",
+     "In {subject} at {revision}, {files} [what the files contain].\n"
+     "This breaks {policy_section}. We remove those files; the rest of the repository stays. [Anything the "
+     "uploader should know]."),
+    ("statement", "Dismiss", "dismiss", "en",
+     "We looked at {subject} at {revision} ({files}) and found [what we checked]. It does not break "
+     "{policy_section}: [why not]."),
+    ("statement", "Sperren", "disable", "de",
+     "In {subject} (Revision {revision}) enthält {files} [was wir gefunden haben].\n"
+     "Das verstößt gegen {policy_section}. Wir sperren es, weil [warum nichts Milderes genügt]."),
+    ("statement", "Auslisten", "delist", "de",
+     "In {subject} (Revision {revision}) enthält {files} [was wir gefunden haben].\n"
+     "Das verstößt gegen {policy_section}. Wir nehmen es aus Suche und Listen, weil [warum]."),
+    ("question", "Where the data comes from", "", "en",
+     "We are looking into a report about {subject}. Where does the data in {files} come from, and may you "
+     "publish it? Please answer by {deadline}."),
+    ("question", "License of the base model", "", "en",
+     "We are looking into a report about {subject}. Which license does the model it is built on carry, and "
+     "how does {subject} keep to it? [anything specific you need]. Please answer by {deadline}."),
+    ("question", "Herkunft der Daten", "", "de",
+     "Wir prüfen eine Meldung zu {subject}. Woher stammen die Daten in {files}, und dürfen Sie sie "
+     "veröffentlichen? Bitte antworten Sie bis {deadline}."),
+]  # fmt: skip
+
+
 @transaction.atomic
 def seed() -> None:
     policy, _ = PolicyVersion.objects.get_or_create(
@@ -253,3 +304,7 @@ def seed() -> None:
             )
     for category, text in DEFAULT_STATEMENT_TEMPLATES.items():
         StatementTemplate.objects.get_or_create(category=category, defaults={"text": text})
+    for kind, name, action, language, text in DEFAULT_MESSAGES:
+        MessageTemplate.objects.get_or_create(
+            kind=kind, name=name, language=language, defaults={"action": action, "text": text}
+        )

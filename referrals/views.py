@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hubmod.actors import Actor
@@ -71,7 +72,9 @@ def referral_new(request, case_id: int):
         except ApplicationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, f"Referral {referral.pk} recorded; the case's evidence is on hold.")
+            messages.success(
+                request, _("Referral %(id)s recorded; the case's evidence is on hold.") % {"id": referral.pk}
+            )
             return redirect("console-referral", referral_id=referral.pk)
     return render(
         request,
@@ -100,14 +103,14 @@ def referral_packet(request, referral_id: int):
 def hold_new(request, case_id: int):
     form = HoldForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"No hold was placed. {form_problems(form)}")
+        messages.error(request, _("No hold was placed. %(problems)s") % {"problems": form_problems(form)})
     else:
         try:
             hold_place(actor=Actor.staff(request.user), case_id=case_id, reason=form.cleaned_data["reason"])
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Case {case_id}'s evidence is on hold.")
+            messages.success(request, _("Case %(id)s's evidence is on hold.") % {"id": case_id})
     return redirect("console-legal")
 
 
@@ -119,12 +122,14 @@ def hold_release_view(request, hold_id: int):
         raise Http404("No such hold.")
     form = HoldReleaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Hold {hold_id} stands. {form_problems(form)}")
+        messages.error(
+            request, _("Hold %(id)s stands. %(problems)s") % {"id": hold_id, "problems": form_problems(form)}
+        )
     else:
         try:
             hold_release(actor=Actor.staff(request.user), hold_id=hold_id, reason=form.cleaned_data["reason"])
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Hold {hold_id} released.")
+            messages.success(request, _("Hold %(id)s released.") % {"id": hold_id})
     return redirect("console-legal")

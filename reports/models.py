@@ -7,6 +7,7 @@ from hub.models import Account
 from hubmod.categories import ReportCategory
 from hubmod.db import TimestampedModel
 from moderation.models import Case
+from reports.categories import category_get
 
 
 class Reporter(TimestampedModel):
@@ -109,6 +110,22 @@ class Report(TimestampedModel):
             # Equality only: db_index on a CharField would add a second, pattern-matching index.
             models.Index(fields=["reporter_key"], name="report_reporter_key_idx"),
             models.Index(fields=["reporter"], condition=Q(reporter__isnull=False), name="report_reporter_idx"),
+        ]
+
+    @property
+    def details_labelled(self) -> list[tuple[str, object]]:
+        """The details as the reporter's form asked for them: (the field's label, what was given),
+        in the form's order; a key no form field names keeps its key as its label."""
+        spec = category_get(self.category)
+        labels = {f.name: f.label for f in spec.fields} if spec else {}
+        choices = {f.name: dict(f.choices) for f in spec.fields if f.choices} if spec else {}
+        ordered = [name for name in labels if name in self.details] + [k for k in self.details if k not in labels]
+        return [
+            (
+                str(labels.get(name, name.replace("_", " "))),
+                choices.get(name, {}).get(self.details[name], self.details[name]),
+            )
+            for name in ordered
         ]
 
     def __str__(self) -> str:

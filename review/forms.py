@@ -3,28 +3,30 @@
 from typing import cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from review.models import Review
 from review.selectors import checklist_items
 
 
 class ReviewFilterForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("", "any kind"), *Review.Kind.choices], required=False)
-    overdue = forms.BooleanField(required=False, label="Overdue only")
+    kind = forms.ChoiceField(choices=[("", _("any kind")), *Review.Kind.choices], required=False, label=_("Kind"))
+    overdue = forms.BooleanField(required=False, label=_("Overdue only"))
 
 
 class ReviewDecideForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Review.Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(choices=Review.Outcome.choices, widget=forms.RadioSelect, label=_("Outcome"))
     reasons = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=20_000,
-        help_text="The uploader reads these: say what is wrong and what would fix it.",
+        label=_("Reasons"),
+        help_text=_("The uploader reads these: say what is wrong and what would fix it."),
     )
     requested_items = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Checklist items to add",
-        help_text="Ticked items are listed for the uploader with what each asks for.",
+        label=_("Checklist items to add"),
+        help_text=_("Ticked items are listed for the uploader with what each asks for."),
     )
 
     def __init__(self, *args, review: Review, **kwargs):

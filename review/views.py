@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hubmod.actors import Actor
@@ -64,7 +65,9 @@ def review_page(request, review_id: int):
             if not exc.field_errors:
                 form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Review #{review.pk} decided; the hub and the uploader are told.")
+            messages.success(
+                request, _("Review #%(id)s decided; the hub and the uploader are told.") % {"id": review.pk}
+            )
             return redirect("console-reviews")
     assessment, items = card_checklist(review.repository)
     return render(
@@ -106,7 +109,11 @@ def release_move_view(request, review_id: int, move: str):
     except ApplicationError as exc:  # a closed gate's message names every unmet condition
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{review.repository.full_name} is now at '{release.stage.label}'.")
+        messages.success(
+            request,
+            _("%(repository)s is now at '%(stage)s'.")
+            % {"repository": review.repository.full_name, "stage": release.stage.label},
+        )
     return redirect("console-review", review_id=review_id)
 
 

@@ -1,6 +1,7 @@
 """The form a moderator marks a scanner's finding as false with, from the case page."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class FalsePositiveForm(forms.Form):
@@ -9,6 +10,6 @@ class FalsePositiveForm(forms.Form):
     reason = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why the finding is wrong",
-        help_text="What you checked. The file is not reported again for this scanner version.",
+        label=_("Why the finding is wrong"),
+        help_text=_("What you checked. The file is not reported again for this scanner version."),
     )

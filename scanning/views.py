@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hubmod.actors import Actor
@@ -31,8 +32,11 @@ def false_positive_view(request, sha256: str):
         return _refused(request, form, status=error.status_code)
     messages.success(
         request,
-        f"Marked {data['scanner']} wrong about this file; its verdict is now {scan.verdict}. "
-        "Dismiss the case if nothing else in it holds.",
+        _(
+            "Marked %(scanner)s wrong about this file; its verdict is now %(verdict)s. "
+            "Dismiss the case if nothing else in it holds."
+        )
+        % {"scanner": data["scanner"], "verdict": scan.verdict},
     )
     return redirect("console-case", case_id=data["case_id"])
 

@@ -25,7 +25,8 @@ from moderation.services.enforcement import enforcement_wake_on_commit
 from moderation.services.lineage import LINEAGE_ACTIONS
 from moderation.strikes import needs_second_approval, recommend
 from policy.ladder import ACCOUNT_ACTIONS, category_severity
-from policy.models import StatementTemplate
+from policy.messages import placeholders_left, template_texts
+from policy.models import MessageTemplate, StatementTemplate
 from policy.selectors import policy_section_current
 
 
@@ -63,6 +64,7 @@ def case_dismiss(
             "Unknown dismissal reason.",
             field_errors={"reason": [f"Use one of: {', '.join(Decision.DismissalReason.values)}."]},
         )
+    _require_placeholders_replaced(statement)
     case = locked_case(case_id)
     _require_assignee(case, actor)
     audit_data = {"outcome": "dismissed", "reason": reason, "clean_for_days": clean_for_days}
@@ -85,8 +87,19 @@ def case_dismiss(
     return decision
 
 
-_PLACEHOLDER = re.compile(r"\[[^\[\]]+\]")
 _WORD = re.compile(r"\w+")
+
+
+def _require_placeholders_replaced(statement: str) -> None:
+    """A text started from a template goes out only once its placeholders are written over."""
+    left = placeholders_left(statement, template_texts(MessageTemplate.Kind.STATEMENT))
+    if left:
+        raise ApplicationError(
+            "The statement still holds the template's placeholders.",
+            field_errors={
+                "statement": [f"Replace {' and '.join(left[:2])} with what you found in this case, in your own words."]
+            },
+        )
 
 
 def _require_own_statement(case: Case, statement: str) -> None:
@@ -98,14 +111,7 @@ def _require_own_statement(case: Case, statement: str) -> None:
             field_errors={"statement": ["Say what you found, which rule it breaks and why this action."]},
         )
     template = StatementTemplate.objects.filter(category=case.category).values_list("text", flat=True).first() or ""
-    left = [p for p in dict.fromkeys(_PLACEHOLDER.findall(template)) if p in statement]
-    if left:
-        raise ApplicationError(
-            "The statement still holds the template's placeholders.",
-            field_errors={
-                "statement": [f"Replace {' and '.join(left[:2])} with what you found in this case, in your own words."]
-            },
-        )
+    _require_placeholders_replaced(statement)
     if template and not set(_WORD.findall(statement.lower())) - set(_WORD.findall(template.lower())):
         raise ApplicationError(
             "The statement says nothing the template did not.",
@@ -309,4 +315,20 @@ def repository_decommission(
         intent=Decision.Intent.UNKNOWN,
         statement=statement,
         departure_reason=f"Decommissioning: {reason}",
+    )
+
+
+def decision_preview(*, case: Case, actions: list[str], ground: Ground, statement: str) -> Decision:
+    """The decision as it would be made, unsaved, for the moderator to read the uploader's notice
+    before sending: the same refusals of the statement and the ground as deciding, nothing written."""
+    _require_placeholders_replaced(statement)
+    _require_own_statement(case, statement)
+    return Decision(
+        case=case,
+        outcome=Decision.Outcome.ACTIONED,
+        statement=statement,
+        requested_actions=list(actions),
+        automated_detection=_first_report_automated(case),
+        appeal_deadline=_appeal_deadline(),
+        **_resolve_ground(ground),
     )

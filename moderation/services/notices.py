@@ -137,3 +137,17 @@ def counter_notice_forward(*, appeal_id: int) -> None:
     )
     for email in sorted(emails):
         send_mail(subject=f"Counter-notice about {case.subject}", message=body, from_email=None, recipient_list=[email])
+
+
+def notice_preview(decision: Decision) -> tuple[str, str]:
+    """Subject and body of the statement of reasons this (unsaved) decision would send its uploader."""
+    case = decision.case
+    context = {
+        "decision": decision,
+        "case": case,
+        "subject": case.subject,
+        "notice_url": f"{settings.BASE_URL}/notices/…/",
+        "automated_findings": automated_findings(case) if decision.automated_detection else [],
+        "action_labels": [_action_label(kind) for kind in decision.requested_actions],
+    }
+    return render_notice(NoticeTemplate.Kind.STATEMENT_OF_REASONS, context, language=case.uploader.language)

@@ -26,6 +26,8 @@ from hubmod.i18n import notice_language
 from hubmod.tasks import dispatch_now, dispatch_on_commit
 from moderation.models import Case, UploaderQuestion
 from moderation.services.cases import locked_case
+from policy.messages import placeholders_left, template_texts
+from policy.models import MessageTemplate
 
 QUESTION_SALT = "hubmod.question"
 QUESTION_MAX_CHARS = 5_000
@@ -69,6 +71,12 @@ def question_ask(*, actor: Actor, case_id: int, text: str) -> UploaderQuestion:
     text = text.strip()
     if not text:
         raise ApplicationError("Write the question.", field_errors={"text": ["Write the question."]})
+    left = placeholders_left(text, template_texts(MessageTemplate.Kind.QUESTION))
+    if left:
+        write_over = f"Replace {' and '.join(left[:2])} with what you want to know, in your own words."
+        raise ApplicationError(
+            "The question still holds the template's placeholders.", field_errors={"text": [write_over]}
+        )
     if len(text) > QUESTION_MAX_CHARS:
         too_long = f"At most {QUESTION_MAX_CHARS:,} characters; this is {len(text):,}."
         raise ApplicationError("The question is too long.", field_errors={"text": [too_long]})

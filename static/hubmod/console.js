@@ -179,7 +179,7 @@
     if (!button) return;
     const show = (revealed) => {
       figure.classList.toggle("revealed", revealed);
-      button.textContent = revealed ? "Blur again" : "Reveal";
+      button.textContent = revealed ? button.dataset.blurLabel : button.dataset.revealLabel;
     };
     show(remembered(id));
     button.hidden = false;
