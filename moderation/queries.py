@@ -70,3 +70,5 @@ LOCKED = " FOR UPDATE OF a SKIP LOCKED"
 # from the cursor on, where the OR-expanded form the ORM writes scans the queue from its start
 # (PERFORMANCE.md). Params: -priority, due_at, id of the last row shown.
 QUEUE_AFTER_CURSOR = f'("{_CASE}"."priority" * -1, "{_CASE}"."due_at", "{_CASE}"."id") > (%s, %s, %s)'
+# The case before a given one (the console's previous-case link): the same index walked backwards.
+QUEUE_BEFORE_CURSOR = f'("{_CASE}"."priority" * -1, "{_CASE}"."due_at", "{_CASE}"."id") < (%s, %s, %s)'

@@ -21,7 +21,7 @@ from hub.selectors import Relative, repository_ancestors, repository_descendants
 from hubmod.audit.log import trail
 from hubmod.audit.models import AuditEvent
 from moderation.models import OPEN_CASE_STATES, Appeal, Case, Decision, EnforcementAction, Strike
-from moderation.queries import QUEUE_AFTER_CURSOR
+from moderation.queries import QUEUE_AFTER_CURSOR, QUEUE_BEFORE_CURSOR
 from moderation.restriction import may_read_evidence, may_work_restricted, restricted_cases_q
 from moderation.strikes import Recommendation, recommend
 from policy.messages import message_fill
@@ -172,11 +172,13 @@ def case_neighbours(*, case: Case, user: StaffUser, filters: QueueFilters = Queu
     cases = case_queue(filters=filters, user=user).exclude(pk=case.pk)
     if not filters.assignee:
         cases = cases.filter(Q(assignee__isnull=True) | Q(assignee_id=user.pk))
-    after = RawSQL(QUEUE_AFTER_CURSOR, (-case.priority, case.due_at, case.pk), output_field=BooleanField())  # noqa: S611 - constant SQL
-    # Not after it, and not the case itself: before it (the key is unique by its id).
-    before = cases.exclude(after).order_by(QUEUE_URGENCY.desc(), "-due_at", "-id")
+    key = (-case.priority, case.due_at, case.pk)
+    after = RawSQL(QUEUE_AFTER_CURSOR, key, output_field=BooleanField())  # noqa: S611 - constant SQL
+    # A row-value range of its own, which the queue's index walks backwards from the case: NOT
+    # (after) is no index condition and read the queue from its far end (make bench, row 21).
+    before = cases.filter(RawSQL(QUEUE_BEFORE_CURSOR, key, output_field=BooleanField()))  # noqa: S611 - constant SQL
     return Neighbours(
-        previous=before.values_list("pk", flat=True).first(),
+        previous=before.order_by(QUEUE_URGENCY.desc(), "-due_at", "-id").values_list("pk", flat=True).first(),
         next=cases.filter(after).values_list("pk", flat=True).first(),
     )
 
@@ -275,7 +277,15 @@ def case_context(case: Case) -> CaseContext:
             .select_related("decision")
             .order_by("-id")
         ),
-        uploader_decisions=list(earlier.filter(Q(case__repository__owner=uploader) | Q(case__account=uploader))[:20]),
+        # The uploader's cases as a union of two indexed lookups: an OR across the case and its
+        # repository made PostgreSQL read every case and repository (140-270 ms at 250,000 cases).
+        uploader_decisions=list(
+            earlier.filter(
+                case__in=Case.objects.filter(repository__owner=uploader)
+                .values("pk")
+                .union(Case.objects.filter(account=uploader).values("pk"))
+            )[:20]
+        ),
         subject_decisions=list(
             earlier.filter(case__repository=repository) if repository else earlier.filter(case__account=case.account)
         )[:20],

@@ -142,9 +142,12 @@ def _lineage_edges(repository: Repository, up: list[Relative], down: list[Relati
     up_names = {r.full_name for r in up}
     down_names = {r.full_name for r in down}
     down_ids = [r.repository_id for r in down if r.repository_id is not None]
-    links = BaseModelLink.objects.filter(
-        Q(repository_id__in=[repository.pk, *down_ids]) | Q(repository__full_name__in=up_names)
-    ).values_list("repository__full_name", "base_full_name", "relation")
+    # The repositories first, by key or by name on their own indexes: an OR across the link and its
+    # repository made PostgreSQL hash every repository (50-190 ms at 100,000).
+    linked = Repository.objects.filter(Q(pk__in=[repository.pk, *down_ids]) | Q(full_name__in=up_names))
+    links = BaseModelLink.objects.filter(repository__in=linked.values("pk")).values_list(
+        "repository__full_name", "base_full_name", "relation"
+    )
     for built, base, relation in links:
         if built in down_names:
             down_edges[built][base] = relation

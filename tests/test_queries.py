@@ -87,6 +87,21 @@ def test_the_queue_pages_by_hand_in_the_orms_order():
     assert seen == expected
 
 
+def test_each_cases_neighbours_by_hand_are_the_ones_before_and_after_it_in_the_orms_order():
+    from moderation.selectors import case_neighbours
+
+    for priority in (50, 10, 50, 90, 10):
+        case_for_report(repository=RepositoryFactory(), account=None, category="spam")
+        Case.objects.filter(pk=Case.objects.latest("id").pk).update(priority=priority)
+    order = list(case_queue(filters=QueueFilters()).order_by("-priority", "due_at", "id"))
+    user = moderator()
+
+    for at, case in enumerate(order):
+        found = case_neighbours(case=case, user=user)
+        assert found.previous == (order[at - 1].pk if at else None)
+        assert found.next == (order[at + 1].pk if at + 1 < len(order) else None)
+
+
 def test_the_surge_count_is_the_distinct_reporters_the_orm_counts(seeded):
     case = case_for_report(repository=RepositoryFactory(), account=None, category="spam").case
     for key in ("a", "a", "b", "c"):

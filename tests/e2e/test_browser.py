@@ -11,14 +11,6 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def staff_with_password(make, username: str):
     user = make(username=username)
     user.set_password(f"a long password for {username}")

@@ -44,14 +44,6 @@ TEXT = (
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
 def watched(page, live_server):
     """What the page does behind the scenes: every request it makes, every dialog, every refusal
     by the Content-Security-Policy."""
