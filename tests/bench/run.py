@@ -722,7 +722,8 @@ def main() -> int:
     processes = Processes(logs)
     try:
         from devtools.hub_receiver import HubReceiver
-        from tests.bench.scan import bench_scan  # here, not at the top: it imports this module's helpers
+        from tests.bench.case_page import bench_case_page
+        from tests.bench.scan import bench_scan  # here, not at the top: they import this module's helpers
 
         sink = HubReceiver(secret=WEBHOOK_SECRET).start()  # takes the decisions' webhooks during the web runs
         web_env = {**ENV, "HUB_WEBHOOK_URL": sink.url}
@@ -736,6 +737,7 @@ def main() -> int:
         attempt("transparency", bench_transparency)
         attempt("statements", lambda: bench_statements(web))
         attempt("scan", lambda: bench_scan(ROWS))
+        attempt("case_page", lambda: bench_case_page(ROWS))
         sink.stop()
     finally:
         processes.stop_all()

@@ -1,5 +1,6 @@
 """The product's routes, plus the floors: a bare DRF endpoint that validates 5 fields and inserts one row
-(the issue's), the same with a hand-written INSERT (stricter, for context), and a bare Django view."""
+(the issue's), the same with a hand-written INSERT (stricter, for context), a bare Django view, and a
+bare DRF read of one case row (the case page's floor, issue 21)."""
 
 from django.db import connection
 from django.http import JsonResponse
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hubmod.urls import urlpatterns as product_urlpatterns
+from moderation.models import Case
 from tests.bench.models import FloorRow
 
 FLOOR_TABLE = "bench_floor"
@@ -71,6 +73,22 @@ class FloorApi(generics.CreateAPIView):
     serializer_class = InputSerializer
 
 
+class CaseRowApi(generics.RetrieveAPIView):
+    """The case page's floor (issue 21): a bare DRF single-row read, one case row by its key through
+    a ModelSerializer of all its fields, nobody signed in."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    queryset = Case.objects.all()
+
+    class OutputSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Case
+            fields = "__all__"
+
+    serializer_class = OutputSerializer
+
+
 def hello(request):
     """A bare Django JSON view, no database: the ceiling of the HTTP stack."""
     return JsonResponse({"hello": "world"})
@@ -80,5 +98,6 @@ urlpatterns = [
     path("bench/hello", hello),
     path("bench/floor", FloorApi.as_view()),
     path("bench/floor-raw", RawFloorApi.as_view()),
+    path("bench/case-row/<int:pk>", CaseRowApi.as_view()),
     *product_urlpatterns,
 ]
