@@ -53,10 +53,10 @@ class Report(TimestampedModel):
     """One report as filed. The reporter's identity is for staff only."""
 
     class Source(models.TextChoices):
-        FORM = "form"
-        API = "api"
-        HUB = "hub"
-        AUTOMATED = "automated"
+        FORM = "form", _("Form")
+        API = "api", _("API")
+        HUB = "hub", _("Hub")
+        AUTOMATED = "automated", _("Automated")
 
     class Outcome(models.TextChoices):
         """What the reporter asks the hub to do; the moderator decides, but sees the request."""
