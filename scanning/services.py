@@ -123,34 +123,36 @@ def _verdict_act(scan: FileScan, *, repositories: list[Repository]) -> list[Repo
     the new case is decided at once through the automation circuit breaker."""
     if scan.verdict != Verdict.DANGEROUS:
         return []
-    findings = [
-        finding
-        for result in _results_counted(scan)
-        if result.get("verdict") == Verdict.DANGEROUS
-        for finding in result.get("findings", [])
-    ]
+    dangerous = [r for r in _results_counted(scan) if r.get("verdict") == Verdict.DANGEROUS]
+    findings = [finding for result in dangerous for finding in result.get("findings", [])]
     secret = bool(findings) and all(f.get("kind") in SECRET_KINDS for f in findings)
+    found_by = ", ".join(f"{r['name']} {r['version']}" for r in dangerous)
     automation = VerdictAutomation.objects.filter(verdict=scan.verdict, enabled=True).exclude(actions=[]).first()
+    # Every repository's copies of these bytes in one read, not a read per repository.
+    files = (
+        RepositoryFile.objects.filter(repository__in=repositories, sha256=scan.sha256)
+        .select_related("repository")
+        .order_by("repository_id", "path")
+    )
     filed = []
-    for repository in repositories:
-        for file in repository.files.filter(sha256=scan.sha256).order_by("path"):
-            report = automated_report_file(
-                repository=repository,
-                file=file,
-                category=ReportCategory.PRIVATE_INFORMATION if secret else ReportCategory.MALICIOUS_CODE,
-                details=_report_details(file.path, scan, findings, secret=secret),
-                detector=f"scan:{scan.sha256[:16]}",
+    for file in files:
+        report = automated_report_file(
+            repository=file.repository,
+            file=file,
+            category=ReportCategory.PRIVATE_INFORMATION if secret else ReportCategory.MALICIOUS_CODE,
+            details=_report_details(file.path, scan, findings, found_by=found_by, secret=secret),
+            detector=f"scan:{scan.sha256[:16]}",
+        )
+        if report is None:
+            continue
+        filed.append(report)
+        if automation is not None and report.case_id is not None:
+            case_decide_automated(
+                case_id=report.case_id,
+                actions=list(automation.actions),
+                source=f"artifact scan found {file.path} dangerous ({_finding_summary(findings)})",
+                why=f"Actions a hub admin set for {scan.verdict} artifact scan verdicts.",
             )
-            if report is None:
-                continue
-            filed.append(report)
-            if automation is not None and report.case_id is not None:
-                case_decide_automated(
-                    case_id=report.case_id,
-                    actions=list(automation.actions),
-                    source=f"artifact scan found {file.path} dangerous ({_finding_summary(findings)})",
-                    why=f"Actions a hub admin set for {scan.verdict} artifact scan verdicts.",
-                )
     return filed
 
 
@@ -158,9 +160,10 @@ def _finding_summary(findings: list[dict[str, Any]]) -> str:
     return "; ".join(f.get("detail", "") + (f" in {f['member']}" if f.get("member") else "") for f in findings[:20])
 
 
-def _report_details(path: str, scan: FileScan, findings: list[dict[str, Any]], *, secret: bool) -> dict[str, str]:
-    names = ", ".join(f"{r['name']} {r['version']}" for r in _results_counted(scan) if r.get("verdict") == "dangerous")
-    what = f"Found by hubmod's artifact scan ({names}): {_finding_summary(findings) or 'see the scan'}."
+def _report_details(
+    path: str, scan: FileScan, findings: list[dict[str, Any]], *, found_by: str, secret: bool
+) -> dict[str, str]:
+    what = f"Found by hubmod's artifact scan ({found_by}): {_finding_summary(findings) or 'see the scan'}."
     if secret:
         return {"information_kind": "credentials", "location": path, "explanation": what}
     return {"location": path, "behaviour": what, "sha256": scan.sha256}
