@@ -321,7 +321,6 @@ def repository_decommission(
 def decision_preview(*, case: Case, actions: list[str], ground: Ground, statement: str) -> Decision:
     """The decision as it would be made, unsaved, for the moderator to read the uploader's notice
     before sending: the same refusals of the statement and the ground as deciding, nothing written."""
-    _require_placeholders_replaced(statement)
     _require_own_statement(case, statement)
     return Decision(
         case=case,
