@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from hubmod.actors import Actor
 from hubmod.errors import ApplicationError
 from scanning.models import FalsePositive, FileScan, VerdictAutomation
-from scanning.services import AUTOMATION_ACTIONS, verdict_automation_set
+from scanning.services import AUTOMATION_ACTIONS, verdict_automation_refusal, verdict_automation_set
 
 
 @admin.register(FileScan)
@@ -51,8 +51,11 @@ class VerdictAutomationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("enabled") and not data.get("actions"):
-            raise ValidationError("Choose at least one action to turn this on.")
+        refusal = verdict_automation_refusal(
+            verdict=data.get("verdict", ""), actions=list(data.get("actions", [])), enabled=bool(data.get("enabled"))
+        )
+        if refusal is not None:
+            raise ValidationError(refusal)
         return data
 
 

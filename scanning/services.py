@@ -290,18 +290,27 @@ def _run_outdated() -> Q:
 AUTOMATION_ACTIONS = ("gate", "delist", "disable")
 
 
+def verdict_automation_refusal(*, verdict: str, actions: list[str], enabled: bool) -> str | None:
+    """Why this choice of what a verdict does on its own cannot be kept; None when it can. The
+    admin's form asks before it saves, and the service before it writes: one rule."""
+    if verdict not in dict(VerdictAutomation.ACTING_VERDICTS):
+        return f"Only a {Verdict.DANGEROUS} verdict can act on its own; a suspicious one is shown."
+    unknown = sorted(set(actions) - set(AUTOMATION_ACTIONS))
+    if unknown:
+        return f"A verdict may only {', '.join(AUTOMATION_ACTIONS)}; not {', '.join(unknown)}."
+    if enabled and not actions:
+        return "Choose at least one action to turn this on."
+    return None
+
+
 @transaction.atomic
 def verdict_automation_set(*, actor: Actor, verdict: str, actions: list[str], enabled: bool) -> VerdictAutomation:
     """A hub admin's choice to act at once on a verdict (off by default), audited."""
     if not actor.has_perm("scanning.change_verdictautomation"):
         raise Forbidden("Only a hub admin can choose what a scan verdict does on its own.")
-    if verdict not in dict(VerdictAutomation.ACTING_VERDICTS):
-        raise ApplicationError(f"Only a {Verdict.DANGEROUS} verdict can act on its own; a suspicious one is shown.")
-    unknown = sorted(set(actions) - set(AUTOMATION_ACTIONS))
-    if unknown:
-        raise ApplicationError(f"A verdict may only {', '.join(AUTOMATION_ACTIONS)}; not {', '.join(unknown)}.")
-    if enabled and not actions:
-        raise ApplicationError("Choose at least one action to turn this on.")
+    refusal = verdict_automation_refusal(verdict=verdict, actions=actions, enabled=enabled)
+    if refusal is not None:
+        raise ApplicationError(refusal)
     setting, _ = VerdictAutomation.objects.select_for_update().get_or_create(verdict=verdict)
     before = {"actions": setting.actions, "enabled": setting.enabled}
     setting.actions, setting.enabled = sorted(set(actions)), enabled

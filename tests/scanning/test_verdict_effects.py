@@ -188,3 +188,13 @@ def test_the_transparency_report_counts_what_each_scanner_flagged_and_how_often_
     assert "<td>artifact scan: picklescan</td><td>2</td><td>1</td><td>50%</td>" in section
     csv = Client().get("/transparency/summary.csv").content.decode()
     assert "automated_means.artifact scan: picklescan.false_positives,1" in csv
+
+
+@pytest.mark.django_db
+def test_the_admins_form_refuses_by_the_services_own_rule():
+    from scanning.admin import VerdictAutomationForm
+
+    form = VerdictAutomationForm({"verdict": "dangerous", "actions": [], "enabled": True})
+    assert not form.is_valid()
+    assert form.non_field_errors() == ["Choose at least one action to turn this on."]
+    assert VerdictAutomationForm({"verdict": "dangerous", "actions": ["gate"], "enabled": True}).is_valid()
