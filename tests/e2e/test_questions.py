@@ -3,7 +3,6 @@ a real Celery worker sends the e-mail (Django's file backend), the uploader answ
 link in it, and the answer is on the case page and in the audit log."""
 
 import re
-import time
 from pathlib import Path
 
 import httpx
@@ -12,19 +11,10 @@ import pytest
 from hub.models import Account
 from hubmod.audit.models import AuditEvent
 from moderation.models import Case
+from tests.e2e.parts import eventually
 from tests.factories import RepositoryFactory, moderator
 
 pytestmark = pytest.mark.integration
-
-
-def eventually(check, *, timeout: float = 30.0, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"Timed out waiting for {what}")
 
 
 def signed_in(base: str, username: str, password: str) -> httpx.Client:
