@@ -7,7 +7,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from scanning.analysis.result import Finding, ScannerResult, verdict_from_findings
+from scanning.analysis.result import Finding, ScannerResult, header_check_result
 
 NAME = "hubmod-gguf"
 VERSION = "1"
@@ -21,13 +21,7 @@ MIN_TENSOR = {1: 4 + 1 + 4 + 4 + 4 + 8, 2: 8 + 1 + 4 + 8 + 4 + 8, 3: 8 + 1 + 4 +
 
 
 def gguf_analyse(path: str | Path) -> ScannerResult:
-    findings = gguf_findings(path)
-    return ScannerResult(
-        name=NAME,
-        version=VERSION,
-        verdict=verdict_from_findings(findings, dangerous=set()),
-        findings=tuple(findings),
-    )
+    return header_check_result(NAME, VERSION, gguf_findings(path))
 
 
 def gguf_findings(path: str | Path) -> list[Finding]:

@@ -66,6 +66,17 @@ def verdict_from_findings(findings: list[Finding], *, dangerous: set[str]) -> Ve
     return "suspicious" if findings else "clean"
 
 
+def header_check_result(name: str, version: str, findings: list[Finding]) -> ScannerResult:
+    """A header check's result: any finding makes the file suspicious (a header that lies is shown,
+    never reported: it runs no code by itself)."""
+    return ScannerResult(
+        name=name,
+        version=version,
+        verdict=verdict_from_findings(findings, dangerous=set()),
+        findings=tuple(findings),
+    )
+
+
 def package_version(distribution: str) -> str:
     # The installed version, not a constant copied here: a verdict must name the code that made
     # it, so that an upgrade shows up as a version change and triggers a rescan.

@@ -12,7 +12,7 @@ import struct
 from pathlib import Path
 from typing import Any
 
-from scanning.analysis.result import Finding, ScannerResult, verdict_from_findings
+from scanning.analysis.result import Finding, ScannerResult, header_check_result
 
 NAME = "hubmod-safetensors"
 # Our own analyser: bump when a check changes, so every stored verdict is redone.
@@ -55,13 +55,7 @@ class _DuplicateKey(ValueError):
 
 
 def safetensors_analyse(path: str | Path) -> ScannerResult:
-    findings = safetensors_findings(path)
-    return ScannerResult(
-        name=NAME,
-        version=VERSION,
-        verdict=verdict_from_findings(findings, dangerous=set()),
-        findings=tuple(findings),
-    )
+    return header_check_result(NAME, VERSION, safetensors_findings(path))
 
 
 def safetensors_findings(path: str | Path) -> list[Finding]:
