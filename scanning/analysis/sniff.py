@@ -59,10 +59,12 @@ def sniff(path: str | Path) -> Kind:
 
 def sniff_bytes(head: bytes, *, size: int, path: str | Path | None = None) -> Kind:
     compressor = _compressor(head)
-    if compressor is not None:
-        # joblib.load (and pandas.read_pickle) decompress by magic before they unpickle: a
-        # compressed pickle runs its code all the same, so its inside decides.
-        return "compressed_pickle" if looks_like_pickle(_decompressed_head(compressor, head)) else "other"
+    # joblib.load (and pandas.read_pickle) decompress by magic before they unpickle: a compressed
+    # pickle runs its code all the same, so its inside decides. Magic this short also begins other
+    # files (a safetensors header of 93 bytes starts 5d 00): what does not decompress to a pickle
+    # goes on to the other checks.
+    if compressor is not None and looks_like_pickle(_decompressed_head(compressor, head)):
+        return "compressed_pickle"
     if head.startswith(ZIP_MAGICS):
         return _zip_kind(path) if path is not None else "zip"
     if head.startswith(NPY_MAGIC):
@@ -178,9 +180,10 @@ def _looks_like_text(head: bytes) -> bool:
     return not any(ord(char) in _TEXT_CONTROL for char in text)
 
 
-# The compressors joblib.load recognises by their first bytes (joblib/compressor.py: zlib, gzip,
-# bz2, xz, lzma), opened as streams by the standard library. lz4 needs a package we do not ship:
-# an lz4 file is "other", skipped with the reason.
+# The compressors joblib.load recognises by their first bytes, opened as streams by the standard
+# library: the prefixes of joblib/joblib@efe896a0966306d4aa5596b5ae334938e14359b5,
+# joblib/compressor.py (_ZLIB_PREFIX, _GZIP_PREFIX, _BZ2_PREFIX, _XZ_PREFIX, _LZMA_PREFIX). lz4
+# needs a package we do not ship: an lz4 file is "other", skipped with the reason.
 Compressor = Literal["zlib", "gzip", "bz2", "xz", "lzma"]
 
 
@@ -191,7 +194,7 @@ def _compressor(head: bytes) -> Compressor | None:
         return "bz2"
     if head.startswith(b"\xfd7zXZ\x00"):
         return "xz"
-    if head.startswith(b"\x5d\x00\x00"):
+    if head.startswith(b"\x5d\x00"):  # joblib looks at two bytes: the third is the dictionary's size
         return "lzma"
     # A zlib stream: deflate (CM 8) with a window of at most 32 KiB, and a header check that
     # makes the first two bytes a multiple of 31 (RFC 1950, 2.2).

@@ -161,3 +161,17 @@ def test_a_checkpoint_padded_past_the_pickle_limit_is_an_error_not_clean(tmp_pat
 
     assert {r.verdict for r in results} == {"error"}
     assert all("archive/data.pkl" in (r.error or "") for r in results)
+
+
+def test_a_safetensors_file_whose_header_starts_like_a_compressor_is_still_safetensors(tmp_path: Path) -> None:
+    import json
+    import struct
+
+    header = json.dumps({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}).encode()
+    header += b" " * (93 - len(header))  # a header length of 93 is 5d 00 ...: lzma's magic
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(struct.pack("<Q", len(header)) + header + bytes(8))
+
+    assert path.read_bytes()[:2] == b"\x5d\x00"
+    assert sniff(path) == "safetensors"
+    assert [r.verdict for r in analyse(path)] == ["clean"]
