@@ -67,15 +67,7 @@ def decision_notify(*, decision_id: int) -> None:
         return
     case = decision.case
     uploader = case.uploader
-    context = {
-        "decision": decision,
-        "case": case,
-        "subject": case.subject,
-        "notice_url": notice_url(decision),
-        "automated_findings": automated_findings(case) if decision.automated_detection else [],
-        # Labels of the requested actions; lazy, so each notice shows them in its own language.
-        "action_labels": [_action_label(kind) for kind in decision.requested_actions],
-    }
+    context = _decision_context(decision, notice_url=notice_url(decision))
     if decision.outcome == Decision.Outcome.ACTIONED and uploader.email:
         subject, body = render_notice(NoticeTemplate.Kind.STATEMENT_OF_REASONS, context, language=uploader.language)
         send_mail(subject=subject, message=body, from_email=None, recipient_list=[uploader.email])
@@ -140,14 +132,21 @@ def counter_notice_forward(*, appeal_id: int) -> None:
 
 
 def notice_preview(decision: Decision) -> tuple[str, str]:
-    """Subject and body of the statement of reasons this (unsaved) decision would send its uploader."""
+    """Subject and body of the statement of reasons this (unsaved) decision would send its uploader:
+    its link is signed only once the decision exists."""
+    context = _decision_context(decision, notice_url=f"{settings.BASE_URL}/notices/…/")
+    return render_notice(NoticeTemplate.Kind.STATEMENT_OF_REASONS, context, language=decision.case.uploader.language)
+
+
+def _decision_context(decision: Decision, *, notice_url: str) -> dict[str, Any]:
+    """What a decision's notices are rendered from."""
     case = decision.case
-    context = {
+    return {
         "decision": decision,
         "case": case,
         "subject": case.subject,
-        "notice_url": f"{settings.BASE_URL}/notices/…/",
+        "notice_url": notice_url,
         "automated_findings": automated_findings(case) if decision.automated_detection else [],
+        # Labels of the requested actions; lazy, so each notice shows them in its own language.
         "action_labels": [_action_label(kind) for kind in decision.requested_actions],
     }
-    return render_notice(NoticeTemplate.Kind.STATEMENT_OF_REASONS, context, language=case.uploader.language)
