@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,6 +29,7 @@ from moderation.forms import (
     DecideForm,
     DismissForm,
     EscalateForm,
+    MuteForm,
     QueueFilterForm,
     ReassignForm,
     RejectForm,
@@ -55,7 +56,14 @@ from moderation.selectors import (
     queue_counts,
 )
 from moderation.services.appeals import OPEN_APPEAL_STATES, appeal_decide
-from moderation.services.cases import case_claim, case_escalate, case_reassign, case_release, cases_bulk
+from moderation.services.cases import (
+    case_claim,
+    case_escalate,
+    case_mute,
+    case_reassign,
+    case_release,
+    cases_bulk,
+)
 from moderation.services.decisions import (
     case_decide,
     case_dismiss,
@@ -85,6 +93,7 @@ _MOVES_DONE = {
     "reassign": pgettext_lazy("case move done", "reassign"),
     "approve": pgettext_lazy("case move done", "approve"),
     "reject": pgettext_lazy("case move done", "reject"),
+    "mute": pgettext_lazy("case move done", "mute"),
 }
 _BULK_ACTIONS_DONE = {
     "dismiss": pgettext_lazy("bulk action done", "Dismiss"),
@@ -233,6 +242,8 @@ def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, pr
         else []
     )
     statement = _chosen(statements, request.GET.get("template")) or detail.context.statement_template
+    decisions = list(case_decisions_with_reversals(case))
+    mute = _mute_shown(case, decisions, detail.reports, actor)
     return render(
         request,
         "moderation/case.html",
@@ -240,7 +251,9 @@ def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, pr
             "case": case,
             "reports": detail.reports,
             "trail": detail.trail,
-            "decisions": case_decisions_with_reversals(case),
+            "decisions": decisions,
+            "mute": mute,
+            "mute_form": MuteForm(initial={"days": 30}),
             "context": detail.context,
             # The reported repository: its card at the reported revision, what changed since, its lineage.
             "subject": case_subject(
@@ -272,6 +285,23 @@ def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, pr
         },
         status=status,
     )
+
+
+@dataclass(frozen=True)
+class MuteShown:
+    """A case reviewed clean: whether its subject is muted, until when, and what joined since."""
+
+    until: datetime | None
+    joined_silently: int
+
+
+def _mute_shown(case: Case, decisions: list[Decision], reports, actor: Actor) -> MuteShown | None:
+    latest = max(decisions, key=lambda d: d.pk, default=None)
+    clean = case.state == Case.State.RESOLVED and latest is not None and latest.outcome == Decision.Outcome.DISMISSED
+    if not (clean and actor.has_perm("moderation.decide_case")):
+        return None
+    until = case.clean_until if case.clean_until and case.clean_until > timezone.now() else None
+    return MuteShown(until, sum(1 for r in reports if case.resolved_at and r.created_at > case.resolved_at))
 
 
 def _chosen(templates: list[FilledTemplate], wanted: str | None) -> str:
@@ -316,6 +346,11 @@ def case_move(request, case_id: int, move: str):
                 if not reject_form.is_valid():
                     raise ApplicationError(_("Not sent back. %(problems)s") % {"problems": form_problems(reject_form)})
                 decision_reject(decision_id=decision.pk, actor=actor, reason=reject_form.cleaned_data["reason"])
+        elif move == "mute":
+            mute_form = MuteForm(request.POST)
+            if not mute_form.is_valid():
+                raise ApplicationError(_("Not muted. %(problems)s") % {"problems": form_problems(mute_form)})
+            case_mute(case_id=case_id, actor=actor, days=mute_form.cleaned_data["days"])
         else:
             raise Http404("No such move.")
     except ApplicationError as exc:

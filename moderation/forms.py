@@ -18,6 +18,7 @@ from hubmod.staff.selectors import staff_members
 from licenses.selectors import actionable_catalogue
 from moderation.models import Case, Decision, EnforcementAction
 from moderation.selectors import CURSOR_PATTERN, SCANNED_VERDICTS
+from moderation.services.cases import MAX_MUTE_DAYS
 from moderation.services.decisions import Ground
 from policy.selectors import policy_current
 
@@ -84,6 +85,15 @@ class DismissForm(forms.Form):
             "Optional: new reports in this category join this case without re-entering the queue, "
             "unless a trusted flagger or new evidence comes."
         ),
+    )
+
+
+class MuteForm(forms.Form):
+    days = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_MUTE_DAYS,
+        label=_("Mute for (days)"),
+        help_text=_("From now; 0 ends the mute. Trusted flaggers and new evidence still reach the queue."),
     )
 
 

@@ -52,6 +52,7 @@ from moderation.forms import (
     DecideForm,
     DismissForm,
     EscalateForm,
+    MuteForm,
     ReassignForm,
     RejectForm,
 )
@@ -171,6 +172,7 @@ COVERED = {
     "console-case-move:escalate": "test_the_case_move_forms",
     "console-case-move:approve": "test_the_forms_without_fields",
     "console-case-move:reject": "test_the_case_move_forms",
+    "console-case-move:mute": "test_the_case_move_forms",
     "console-case-decide": "test_the_decide_and_dismiss_forms",
     "console-case-dismiss": "test_the_decide_and_dismiss_forms",
     "console-enforcement-retry": "test_the_forms_without_fields",
@@ -666,6 +668,17 @@ def test_the_case_move_forms(seeded):
     reject.stored = lambda: {"reason": Decision.objects.get(case_id=child).rejection_reason}
     assert_refuses_bad_input(reject, statuses=BACK)
     assert_accepts_hostile_text(reject)
+
+    # The mute of a subject reviewed clean.
+    clean = file(RepositoryFactory(), "other")["case_id"]
+    api_for(mod).post(f"/api/v1/cases/{clean}/claim")
+    api_for(mod).post(
+        f"/api/v1/cases/{clean}/dismiss", {"reason": "no_violation", "statement": "Benign."}, format="json"
+    )
+    mute = Target(f"/console/cases/{clean}/mute", client, MuteForm(), {"days": "7"})
+    assert_refuses_bad_input(mute, statuses=BACK)
+    refused(mute, "Mute for (days): Ensure this value is less than or equal to 365.", statuses=BACK,
+            data={"days": "366"})  # fmt: skip
 
     # A move that is no move, and a case that is none.
     assert client.post(f"/console/cases/{case_id}/explode").status_code == 404

@@ -16,7 +16,7 @@ from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.errors import ApplicationError, Conflict, Forbidden, NotFound
 from hubmod.sql import planned_once, rows_as, split_row
-from moderation.models import OPEN_CASE_STATES, Case
+from moderation.models import OPEN_CASE_STATES, Case, Decision
 from moderation.queries import OPEN_AND_CLEAN_SQL, REPOSITORY_AND_CASES_SQL
 from moderation.restriction import (
     RESTRICTED_CATEGORIES,
@@ -232,6 +232,35 @@ def case_reassign(*, case_id: int, actor: Actor, to: User) -> Case:
 def case_escalate(*, case_id: int, actor: Actor, reason: str, to: str = Case.EscalatedTo.SENIOR) -> Case:
     case = locked_case(case_id)
     audit.transition(case, "escalate", actor=actor, reason=reason, to=to)
+    return case
+
+
+MAX_MUTE_DAYS = 365
+
+
+@transaction.atomic
+def case_mute(*, case_id: int, actor: Actor, days: int) -> Case:
+    """Mute the subject of a case reviewed clean for `days` from now (0 ends the mute): until then,
+    reports in its category join it without entering the queue, unless they come from a trusted
+    flagger or bring new evidence (`case_for_report`). The answer to a brigade after a clean review."""
+    if not actor.has_perm("moderation.decide_case"):
+        raise Forbidden("Only a moderator can mute a subject.")
+    if not 0 <= days <= MAX_MUTE_DAYS:
+        raise ApplicationError(
+            "Mute for 0 to 365 days.", field_errors={"days": [f"Give 0 (end the mute) to {MAX_MUTE_DAYS} days."]}
+        )
+    case = locked_case(case_id)
+    latest = case.decisions.order_by("-id").first()
+    if case.state != Case.State.RESOLVED or latest is None or latest.outcome != Decision.Outcome.DISMISSED:
+        raise Conflict("Only a case reviewed and found clean can be muted; this one is not.", state=case.state)
+    now = timezone.now()
+    case.clean_until = now + timedelta(days=days) if days else now
+    case.save(update_fields=["clean_until", "updated_at"])
+    if days:
+        muted = {"days": days, "until": case.clean_until.isoformat()}
+        audit.record(actor=actor, verb="case.mute", target=case, data=muted)
+    else:
+        audit.record(actor=actor, verb="case.unmute", target=case, data={})
     return case
 
 

@@ -68,6 +68,11 @@ _SENTENCES = {
     "case.approve": lambda d: gettext("approved by a second moderator"),
     "case.reopen": lambda d: gettext("reopened"),
     "case.surge_detected": lambda d: gettext("many distinct reporters in a short time: possible brigading"),
+    "case.mute": lambda d: (
+        gettext("muted for %(days)s day(s): new reports in its category join it silently")
+        % {"days": d.get("days", "?")}
+    ),
+    "case.unmute": lambda d: gettext("mute ended: new reports in its category open a case"),
     "case.question_asked": lambda d: (
         gettext("asked the uploader (answer due %(due)s)") % {"due": str(d.get("answer_due_at", ""))[:16]}
     ),
