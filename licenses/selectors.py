@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 
 from licenses.models import License, LicenseClause
 
@@ -68,6 +68,16 @@ def actionable_catalogue() -> QuerySet[License]:
     return License.objects.filter(actionable=True).prefetch_related(
         Prefetch("clauses", queryset=LicenseClause.objects.filter(actionable=True).order_by("ref"))
     )
+
+
+def actionable_catalogue_stamp() -> tuple[Any, ...]:
+    """What changes whenever the actionable catalogue may have: the clauses' count, highest id and
+    latest edit, and their licenses' latest edit, in one query. What is built from the catalogue
+    (the decide form's grounds) is kept by it."""
+    stamp = LicenseClause.objects.aggregate(
+        n=Count("id"), last=Max("id"), clause=Max("updated_at"), license=Max("license__updated_at")
+    )
+    return tuple(stamp.values())
 
 
 def unactionable_licenses() -> QuerySet[License]:

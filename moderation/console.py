@@ -234,13 +234,13 @@ def _case_page(request, case_id: int, *, decide_form=None, dismiss_form=None, pr
     decide_open = working and actor.has_perm("moderation.decide_case")
     # The texts the moderator may start from, filled from the case; ?template= (or
     # ?question_template=) puts one in the form, which works without any script.
-    statements = message_templates_for(case, kind=MessageTemplate.Kind.STATEMENT) if decide_open else []
     answer_by = timezone.now() + timedelta(days=settings.QUESTION_ANSWER_DAYS)
-    questions = (
-        message_templates_for(case, kind=MessageTemplate.Kind.QUESTION, deadline=f"{answer_by:%Y-%m-%d} UTC")
-        if working
-        else []
-    )
+    kinds: dict[str, str] = {MessageTemplate.Kind.STATEMENT: ""} if decide_open else {}
+    if working:
+        kinds[MessageTemplate.Kind.QUESTION] = f"{answer_by:%Y-%m-%d} UTC"
+    templates = message_templates_for(case, deadlines=kinds)
+    statements = templates.get(MessageTemplate.Kind.STATEMENT, [])
+    questions = templates.get(MessageTemplate.Kind.QUESTION, [])
     statement = _chosen(statements, request.GET.get("template")) or detail.context.statement_template
     decisions = list(case_decisions_with_reversals(case))
     mute = _mute_shown(case, decisions, detail.reports, actor)

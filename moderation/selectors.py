@@ -23,7 +23,7 @@ from hubmod.audit.models import AuditEvent
 from moderation.models import OPEN_CASE_STATES, Appeal, Case, Decision, EnforcementAction, Strike
 from moderation.queries import QUEUE_AFTER_CURSOR, QUEUE_BEFORE_CURSOR
 from moderation.restriction import may_read_evidence, may_work_restricted, restricted_cases_q
-from moderation.strikes import Recommendation, recommend
+from moderation.strikes import Recommendation, recommend_each_intent
 from policy.messages import message_fill
 from policy.models import MessageTemplate, StatementTemplate
 
@@ -314,7 +314,7 @@ def case_detail(*, case_id: int, user: Any) -> CaseDetail | None:
         case=case,
         reports=list(case.reports.select_related("reporter").prefetch_related("evidence").order_by("id")),
         context=case_context(case),
-        recommendations={intent: recommend(case, intent=intent) for intent in Decision.Intent.values},
+        recommendations=recommend_each_intent(case, intents=list(Decision.Intent.values)),
         trail=list(trail(case)),
         proposal=next((d for d in case.decisions.all() if d.approval == Decision.Approval.PROPOSED), None),
         evidence_readable=may_read_evidence(user, case),
@@ -419,14 +419,18 @@ class FilledTemplate:
     text: str
 
 
-def message_templates_for(case: Case, *, kind: str, deadline: str = "") -> list[FilledTemplate]:
-    """The templates a moderator may start from on this case, filled from it: the category's and
-    those for any category, the defaults per action first."""
+def message_templates_for(case: Case, *, deadlines: dict[str, str]) -> dict[str, list[FilledTemplate]]:
+    """The templates a moderator may start from on this case, filled from it, for each kind asked
+    (`deadlines`: kind -> the deadline its texts name): the category's and those for any category,
+    the defaults per action first."""
+    if not deadlines:
+        return {}
     files = list(dict.fromkeys(case.reports.exclude(path="").values_list("path", flat=True)[:20]))
     revision = case.revision or (case.repository.revision if case.repository else "")
-    values = {"subject": str(case.subject), "files": ", ".join(files), "revision": revision, "deadline": deadline}
-    templates = MessageTemplate.objects.filter(kind=kind).filter(Q(category="") | Q(category=case.category))
-    return [
-        FilledTemplate(t.pk, t.name, t.language, t.action, message_fill(t.text, values))
-        for t in templates.order_by("action", "language", "name")
-    ]
+    values = {"subject": str(case.subject), "files": ", ".join(files), "revision": revision}
+    templates = MessageTemplate.objects.filter(kind__in=deadlines).filter(Q(category="") | Q(category=case.category))
+    filled: dict[str, list[FilledTemplate]] = {kind: [] for kind in deadlines}
+    for t in templates.order_by("action", "language", "name"):
+        text = message_fill(t.text, {**values, "deadline": deadlines[t.kind]})
+        filled[t.kind].append(FilledTemplate(t.pk, t.name, t.language, t.action, text))
+    return filled

@@ -43,21 +43,34 @@ def copyright_strikes(account: Account) -> int:
 
 
 def recommend(case: Case, *, intent: str) -> Recommendation:
+    return recommend_each_intent(case, intents=[intent])[intent]
+
+
+def recommend_each_intent(case: Case, *, intents: list[str]) -> dict[str, Recommendation]:
+    """The ladder's recommendation for each intent, reading the severity, the strikes and the rungs
+    once for all of them (the case page shows every intent)."""
     severity = category_severity(case.category)
     strikes = active_strikes(case.uploader)
-    rung = (
-        StrikeRule.objects.filter(severity=severity, intent=intent, min_active_strikes__lte=strikes)
-        .order_by("-min_active_strikes")
-        .first()
+    rungs = StrikeRule.objects.filter(severity=severity, intent__in=intents, min_active_strikes__lte=strikes)
+    highest: dict[str, StrikeRule] = {}
+    for rung in rungs:
+        if rung.intent not in highest or rung.min_active_strikes > highest[rung.intent].min_active_strikes:
+            highest[rung.intent] = rung
+    # Repeat infringers lose their account (17 U.S.C. 512(i)), whatever the rung says.
+    repeat_infringer = (
+        case.category == "copyright" and copyright_strikes(case.uploader) >= settings.REPEAT_INFRINGER_STRIKES
     )
-    actions = list(rung.actions) if rung else []
-    if case.category == "copyright" and copyright_strikes(case.uploader) >= settings.REPEAT_INFRINGER_STRIKES:
-        # Repeat infringers lose their account (17 U.S.C. 512(i)), whatever the rung says.
-        actions = [*dict.fromkeys([*actions, "suspend_account"])]
-    if case.account_id is not None:
-        # An account has no repository to delist: keep what applies to accounts.
-        actions = [a for a in actions if a in ACCOUNT_ACTIONS] or ["restrict_account"]
-    return Recommendation(actions, severity, intent, strikes, rung.strike_days if rung else 90)
+    recommendations = {}
+    for intent in intents:
+        top = highest.get(intent)
+        actions = list(top.actions) if top else []
+        if repeat_infringer:
+            actions = [*dict.fromkeys([*actions, "suspend_account"])]
+        if case.account_id is not None:
+            # An account has no repository to delist: keep what applies to accounts.
+            actions = [a for a in actions if a in ACCOUNT_ACTIONS] or ["restrict_account"]
+        recommendations[intent] = Recommendation(actions, severity, intent, strikes, top.strike_days if top else 90)
+    return recommendations
 
 
 def needs_second_approval(case: Case, actions: list[str]) -> bool:

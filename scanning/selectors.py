@@ -34,7 +34,7 @@ def file_scan_get(*, sha256: str) -> FileScan | None:
 
 # A repository may have tens of thousands of files: the case page lists those that matter (reported,
 # or not clean) and at most this many of the rest.
-CASE_FILES_SHOWN = 200
+CASE_FILES_SHOWN = 50
 _ATTENTION = (Verdict.DANGEROUS, Verdict.SUSPICIOUS, Verdict.ERROR, Verdict.PENDING)
 
 

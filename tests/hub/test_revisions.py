@@ -209,3 +209,21 @@ def test_the_migration_snapshots_each_repositorys_current_revision_once(hub_api)
         ("acme/tiny", R1, "one")
     ]
     assert [f["path"] for f in snapshot(R1).files] == ["a.bin", "b.bin"]
+
+
+@pytest.mark.django_db
+def test_a_kept_diff_gives_way_to_the_new_one_when_a_sync_rewrites_the_head(hub_api):
+    """The diff is kept in the cache under the snapshots' sync times: a sync that changes the head's
+    files or card in place shows at once."""
+    sync(hub_api, revision=R1, card="one", files=[file("a.bin", "a")])
+    repository = sync(hub_api, revision=R2, card="two", files=[file("a.bin", "c")])
+    first = revision_diff(repository, R1)
+    again = revision_diff(repository, R1)
+
+    repository = sync(hub_api, revision=R2, card="two, edited", files=[file("a.bin", "c"), file("new.bin", "d")])
+    rewritten = revision_diff(repository, R1)
+
+    assert again == first
+    assert [f.path for f in first.added] == []
+    assert [f.path for f in rewritten.added] == ["new.bin"]
+    assert any("two, edited" in line for line in rewritten.card_diff)
