@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from scanning.analysis.sniff import HEAD_SIZE, sniff_bytes
 from scanning.fetch import fetch
@@ -58,6 +61,8 @@ _slots = threading.BoundedSemaphore(FETCHES_AT_ONCE)
 
 Span = tuple[int, int]  # the first and last reported line
 Location = tuple[str, int, int]  # a path and a span in it
+# What the page says, translated when it is shown: kept in the cache untranslated, read in any language.
+Text = str | Promise
 Found = dict[str, Any]  # as cached: {"lines": [[number, text], ...], "cut": bool} or {"problem": str}
 
 
@@ -97,8 +102,8 @@ class Excerpt:
     line_end: int
     report_ids: list[int]
     lines: list[ExcerptLine]
-    problem: str  # why no lines are shown; empty when they are
-    note: str  # what the reader should know about the lines shown (the file changed since)
+    problem: Text  # why no lines are shown; empty when they are
+    note: Text  # what the reader should know about the lines shown (the file changed since)
     cut: bool  # the reported range is longer than LINES_SHOWN
 
 
@@ -141,7 +146,10 @@ def excerpts_for(
         job.wait(until=deadline)
         for span in job.spans:
             found[(job.file.path, *span)] = job.outcome(span) or {
-                "problem": f"could not fetch: no answer within {budget:g} s; the lines show here once it comes"
+                "problem": format_lazy(
+                    _("could not fetch: no answer within {budget} s; the lines show here once it comes"),
+                    budget=f"{budget:g}",
+                )
             }
 
     return Excerpts(
@@ -150,13 +158,17 @@ def excerpts_for(
     )
 
 
-def _problem_before_fetching(file: HeadFile | None) -> str:
+def _problem_before_fetching(file: HeadFile | None) -> Text:
     if file is None:
-        return "not in the head revision: the hub lists no file at this path now"
+        return _("not in the head revision: the hub lists no file at this path now")
     if not file.url:
-        return "could not fetch: the hub gave no url for this file"
+        return _("could not fetch: the hub gave no url for this file")
     if file.size > MAX_BYTES:
-        return f"too large to show: the hub declared {file.size:,} bytes, over the {MAX_BYTES:,}-byte limit"
+        return format_lazy(
+            _("too large to show: the hub declared {size} bytes, over the {limit}-byte limit"),
+            size=f"{file.size:,}",
+            limit=f"{MAX_BYTES:,}",
+        )
     return ""
 
 
@@ -187,7 +199,7 @@ class _Fetch:
     def __init__(self, file: HeadFile, spans: list[Span]):
         self.file, self.spans = file, spans
         self.found: dict[Span, Found] = {}
-        self.problem = ""
+        self.problem: Text = ""
         self._done = threading.Event()
 
     @classmethod
@@ -196,7 +208,9 @@ class _Fetch:
         if _slots.acquire(blocking=False):
             threading.Thread(target=job._run, name=f"excerpt-{file.sha256[:12]}", daemon=True).start()
         else:
-            job.problem = f"could not fetch: {FETCHES_AT_ONCE} fetches are already under way; reload in a moment"
+            job.problem = format_lazy(
+                _("could not fetch: {count} fetches are already under way; reload in a moment"), count=FETCHES_AT_ONCE
+            )
             job._done.set()
         return job
 
@@ -214,7 +228,7 @@ class _Fetch:
             self.found = _fetch_excerpts(self.file, self.spans)
         except Exception as exc:  # our own disk, or a bug: the page says so rather than failing
             logger.exception("excerpt fetch failed")
-            self.problem = f"could not fetch: {type(exc).__name__}: {exc}"
+            self.problem = format_lazy(_("could not fetch: {reason}"), reason=f"{type(exc).__name__}: {exc}")
         finally:
             _slots.release()
             self._done.set()
@@ -232,12 +246,16 @@ def _fetch_excerpts(file: HeadFile, spans: list[Span]) -> dict[Span, Found]:
         )
         data = fetched.path.read_bytes() if fetched.path is not None else None
     if data is None:
-        problem: Found = {"problem": f"could not fetch: {fetched.reason}"}
+        problem: Found = {"problem": format_lazy(_("could not fetch: {reason}"), reason=fetched.reason)}
         _cache_set_many({_cache_key(file.sha256, *span): problem for span in spans}, PROBLEM_CACHE_SECONDS)
         return {span: problem for span in spans}
     kind = sniff_bytes(data[:HEAD_SIZE], size=len(data))
     if kind != "text":
-        problem = {"problem": f"not text: the file's bytes look like {kind.replace('_', ' ')}, so no lines are shown"}
+        problem = {
+            "problem": format_lazy(
+                _("not text: the file's bytes look like {kind}, so no lines are shown"), kind=kind.replace("_", " ")
+            )
+        }
         results = {span: problem for span in spans}
     else:
         lines = data.decode("utf-8", errors="replace").split("\n")
@@ -250,7 +268,13 @@ def _fetch_excerpts(file: HeadFile, spans: list[Span]) -> dict[Span, Found]:
 
 def _cut(lines: list[str], line_start: int, line_end: int) -> Found:
     if line_start > len(lines):
-        return {"problem": f"the file has {len(lines):,} line(s); the report names line {line_start:,}"}
+        return {
+            "problem": format_lazy(
+                _("the file has {count} line(s); the report names line {line}"),
+                count=f"{len(lines):,}",
+                line=f"{line_start:,}",
+            )
+        }
     last_reported = min(line_end, line_start + LINES_SHOWN - 1)
     first = max(line_start - CONTEXT_LINES, 1)
     last = min(last_reported + CONTEXT_LINES, len(lines))
@@ -284,15 +308,19 @@ def _excerpt(
     )
 
 
-def _note(reports: list[ReportedRange], file: HeadFile | None, head_revision: str) -> str:
+def _note(reports: list[ReportedRange], file: HeadFile | None, head_revision: str) -> Text:
     """Whether the lines shown, the head's, may not be the ones the reporter saw."""
     digests = {r.file_sha256.lower() for r in reports if r.file_sha256}
     if file is not None and digests - {file.sha256}:
-        return "The file has changed since it was reported: these are the lines of the head's copy."
+        return _("The file has changed since it was reported: these are the lines of the head's copy.")
     if digests:
         return ""  # the very bytes that were reported, whatever the revision is called now
     # A revision named by the start of its sha, as git abbreviates it, is the head when it starts it.
     seen = sorted({r.revision for r in reports if r.revision and not head_revision.startswith(r.revision)})
     if seen:
-        return f"Reported at revision {', '.join(seen)}; these are the lines at the head, {head_revision or 'unnamed'}."
+        return format_lazy(
+            _("Reported at revision {revisions}; these are the lines at the head, {head}."),
+            revisions=", ".join(seen),
+            head=head_revision or _("unnamed"),
+        )
     return ""

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from devtools.hub_files import HubFiles
 from hub.models import Repository
@@ -20,6 +21,7 @@ from tests.factories import moderator
 from tests.flows import file
 from tests.scanning import corpus
 
+GERMAN = {"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9,en;q=0.5"}
 SOURCE = "".join(f"line {n}\n" for n in range(1, 21)).encode()
 HOSTILE_LINE = b'import os  # <script>window.__pwned=1</script> "quoted"\n'
 WITH_HOSTILE = SOURCE.replace(b"line 8\n", HOSTILE_LINE)
@@ -39,6 +41,14 @@ class SlowHubFiles(HubFiles):
 
         self._routes[path] = answer
         return self.url(path)
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """What the page says is translated as it is shown: these tests read it in English, whatever
+    language an earlier test left active in this thread."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -181,7 +191,7 @@ def test_lines_that_may_not_be_the_ones_reported_say_so(served):
 # --- On the case page ---------------------------------------------------------------------------
 
 
-def case_page_for(served, *reports: dict) -> str:
+def case_page_for(served, *reports: dict, headers: dict | None = None) -> str:
     body = {
         "kind": "model",
         "revision": "0a1b2c3",
@@ -197,7 +207,7 @@ def case_page_for(served, *reports: dict) -> str:
     case_id = None
     for subject in reports:
         case_id = file(repository, "other", client=hub_client(), **subject)["case_id"]
-    client = Client()
+    client = Client(**(headers or {}))
     client.force_login(moderator())
     answer = client.get(f"/console/cases/{case_id}/")
     assert answer.status_code == 200
@@ -228,3 +238,18 @@ def test_the_case_page_says_why_lines_could_not_be_shown_and_never_fails(seeded,
     assert "could not fetch: connection failed: " in page
     assert "could not fetch: the hub gave no url for this file" in page
     assert "not in the head revision: the hub lists no file at this path now" in page
+
+
+@pytest.mark.django_db
+def test_why_lines_are_not_shown_is_said_in_the_moderators_language_even_when_kept_in_english(seeded, served):
+    url = served.url("/weights.bin")
+    lines_of("weights.bin", PICKLE, url, 1, 2)  # fetched and kept in the cache while English was active
+
+    page = case_page_for(
+        served, {"path": "weights.bin", "lines": "1-2"}, {"path": "README.md", "lines": "3"}, headers=GERMAN
+    )
+
+    assert "kein Text: die Bytes der Datei sehen aus wie zip, daher werden keine Zeilen gezeigt" in page
+    assert "nicht abrufbar: der Hub hat für diese Datei keine URL angegeben" in page
+    assert "could not fetch" not in page
+    assert served.requests == {"/weights.bin": 1}
