@@ -83,6 +83,8 @@ class Repository(ConcurrentTransitionMixin, TimestampedModel):
         DELISTED = "delisted"
         DISABLED = "disabled"
         REMOVED = "removed"
+        # Kept as it is, nothing downloadable, no push accepted, until the quarantine is lifted.
+        QUARANTINED = "quarantined"
 
     owner = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="repositories")
     name = models.CharField(max_length=96, validators=[handle_validator])
@@ -139,7 +141,16 @@ class Repository(ConcurrentTransitionMixin, TimestampedModel):
 
     @transition(
         field=visibility,
-        source=[Visibility.DELISTED, Visibility.DISABLED, Visibility.REMOVED],
+        source=[Visibility.LISTED, Visibility.DELISTED, Visibility.DISABLED],
+        target=Visibility.QUARANTINED,
+        permission="hub.change_visibility",
+    )
+    def quarantine(self) -> None:
+        pass
+
+    @transition(
+        field=visibility,
+        source=[Visibility.DELISTED, Visibility.DISABLED, Visibility.REMOVED, Visibility.QUARANTINED],
         target=Visibility.LISTED,
         permission="hub.change_visibility",
     )

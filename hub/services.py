@@ -193,6 +193,7 @@ _REPOSITORY_EFFECTS = {
     "delist": "delist",
     "disable": "disable",
     "remove": "remove",
+    "quarantine": "quarantine",
 }
 _ACCOUNT_EFFECTS = {
     "restrict_account": "restrict",

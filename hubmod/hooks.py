@@ -48,6 +48,12 @@ case_shown = Signal()
 # and how many of its findings staff marked wrong in it. Receivers: scanning (one entry per scanner).
 automated_means_counted = Signal()
 
+# moderation.services.enforcement, when the hub has acknowledged an action or the reversal of one,
+# after hubmod's copy of the subject mirrors it. Carries: action (moderation.models.EnforcementAction,
+# now applied; `reverses_id` set on a reversal, whose original is now reverted). Receivers:
+# revocations (publishes the entry of a repository taken down, or its lift).
+enforcement_applied = Signal()
+
 ALL = {
     "repository_synced": repository_synced,
     "case_opened": case_opened,
@@ -55,6 +61,7 @@ ALL = {
     "decision_changed": decision_changed,
     "case_shown": case_shown,
     "automated_means_counted": automated_means_counted,
+    "enforcement_applied": enforcement_applied,
 }
 
 

@@ -318,6 +318,9 @@ class EnforcementAction(ConcurrentTransitionMixin, TimestampedModel):
         RESTRICT_ACCOUNT = "restrict_account", _("Restrict Account")
         SUSPEND_ACCOUNT = "suspend_account", _("Suspend Account")
         REMOVE = "remove", _("Remove the repository for good")
+        # Kept, with nothing downloadable and no push accepted, until lifted: the evidence survives
+        # and a granted appeal restores everything.
+        QUARANTINE = "quarantine", _("Quarantine")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -42,6 +42,8 @@ EEA = [
 VISIBILITY = {
     "delist": "DECISION_VISIBILITY_CONTENT_DEMOTED",
     "disable": "DECISION_VISIBILITY_CONTENT_DISABLED",
+    # Kept for the evidence, but nobody can reach it: disabled, in the database's words.
+    "quarantine": "DECISION_VISIBILITY_CONTENT_DISABLED",
     "remove_files": "DECISION_VISIBILITY_CONTENT_REMOVED",
     "remove": "DECISION_VISIBILITY_CONTENT_REMOVED",
     "gate": "DECISION_VISIBILITY_CONTENT_INTERACTION_RESTRICTED",

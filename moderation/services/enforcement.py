@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 from hub.client import Delivery, DeliveryResult, HubClient, delivery_record
 from hub.models import Account, Repository, RepositoryFile
 from hub.services import subject_apply_effect
+from hubmod import hooks
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.errors import NotFound
@@ -176,6 +177,7 @@ def _record(sent: list[Sent]) -> list[float | None]:
             if action.reverses_id is not None:
                 original = EnforcementAction.objects.select_for_update().get(pk=action.reverses_id)
                 audit.transition(original, "mark_reverted", actor=SYSTEM, data={"reversal": action.pk})
+            hooks.enforcement_applied.send(sender="moderation", action=action)
     return delays
 
 
