@@ -287,7 +287,7 @@ def _run_outdated() -> Q:
 
 
 # What a verdict alone may do to a repository before a moderator looks: reversible actions only.
-AUTOMATION_ACTIONS = ("gate", "delist", "disable")
+AUTOMATION_ACTIONS = ("gate", "delist", "disable", "quarantine")
 
 
 def verdict_automation_refusal(*, verdict: str, actions: list[str], enabled: bool) -> str | None:

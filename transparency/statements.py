@@ -283,6 +283,19 @@ class StatementPage:
     next_after: int | None
 
 
+def statement_of(decision_id: int) -> dict[str, Any] | None:
+    """The statement of one decision, as published; None when it has none (no restriction, not
+    yet effective, or no such decision)."""
+    decision = _decisions().filter(pk=decision_id).first()
+    return statements_of([decision])[0] if decision is not None else None
+
+
+def statement_url(decision_id: int) -> str:
+    """The public page of a decision's statement: what a feed or a third party may link to (the
+    uploader's notice link is their appeal credential and never leaves their notice)."""
+    return f"{settings.BASE_URL}{reverse('transparency-statement', args=[f'hubmod-decision-{decision_id}'])}"
+
+
 def statements_page(*, start: date, end: date, after: int = 0, limit: int = PAGE_SIZE) -> StatementPage:
     """Up to `limit` statements of decisions made from `start` to `end`, with ids after `after`:
     a keyset on the decision id, so a page costs the same at the start of a year and at its end."""

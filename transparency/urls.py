@@ -12,4 +12,5 @@ api_urlpatterns = [
 urlpatterns = [
     path("transparency/", views.transparency, name="transparency"),
     path("transparency/summary.<str:fmt>", views.transparency_download, name="transparency-download"),
+    path("transparency/statements/<slug:puid>/", views.statement, name="transparency-statement"),
 ]

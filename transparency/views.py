@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from moderation.forms import form_problems
+from transparency.statements import statement_of
 from transparency.summary import EARLIEST, LATEST, flatten, reports_per_month, transparency_summary
 
 MAX_PERIOD_DAYS = 3 * 366
@@ -120,3 +122,56 @@ def transparency_download(request, fmt: str):
         writer.writerows(flatten(summary))
     response["Content-Disposition"] = f'attachment; filename="hubmod-transparency-{start}-{end}.{fmt}"'
     return response
+
+
+_PUID = re.compile(r"hubmod-decision-([1-9][0-9]{0,17})")
+# The database's codes, in words for the page.
+_CODE_PREFIXES = ("DECISION_VISIBILITY_", "DECISION_GROUND_", "DECISION_ACCOUNT_", "DECISION_PROVISION_",
+                  "STATEMENT_CATEGORY_", "CONTENT_TYPE_", "SOURCE_", "AUTOMATED_DECISION_", "KEYWORD_")  # fmt: skip
+_LABELS = {
+    "decision_visibility": _("Restriction of the content"),
+    "decision_account": _("Restriction of the account"),
+    "decision_provision": _("Restriction of the service"),
+    "decision_ground": _("Ground"),
+    "illegal_content_legal_ground": _("Law relied on"),
+    "illegal_content_explanation": _("Why it is illegal"),
+    "incompatible_content_ground": _("Term or policy relied on"),
+    "incompatible_content_explanation": _("Why it breaks it"),
+    "category": _("Category"),
+    "category_specification": _("Specifically"),
+    "category_specification_other": _("Specifically"),
+    "content_type": _("Kind of content"),
+    "content_type_other": _("Kind of content, in words"),
+    "content_date": _("Content created on"),
+    "application_date": _("Decision applied on"),
+    "end_date_visibility_restriction": _("Content restriction ends on"),
+    "end_date_account_restriction": _("Account restriction ends on"),
+    "end_date_service_restriction": _("Service restriction ends on"),
+    "territorial_scope": _("Where it applies"),
+    "source_type": _("What led to it"),
+    "automated_detection": _("Detected automatically"),
+    "automated_decision": _("Decided automatically"),
+    "decision_facts": _("The facts and reasons"),
+}
+
+
+def _in_words(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(_in_words(item) for item in value)
+    text = str(value)
+    for prefix in _CODE_PREFIXES:
+        if text.startswith(prefix):
+            return text.removeprefix(prefix).replace("_", " ").lower()
+    return text
+
+
+def statement(request, puid: str):
+    """A decision's statement of reasons as hubmod publishes it (the DSA Transparency Database's
+    fields, in words): the page a revocation feed entry or a notice to a third party links to.
+    Nothing in it names a reporter, and it carries no appeal link."""
+    found = _PUID.fullmatch(puid)
+    published = statement_of(int(found.group(1))) if found else None
+    if published is None:
+        raise Http404("No published statement of reasons has this id.")
+    rows = [(_LABELS[key], _in_words(value)) for key, value in published.items() if key in _LABELS]
+    return render(request, "transparency/statement.html", {"puid": published["puid"], "rows": rows})
