@@ -19,7 +19,7 @@ from hub.models import (
     scan_verdict_worst,
 )
 from hub.selectors import repository_get
-from hub.services import BaseModelRef, FileRef, account_sync, repository_sync
+from hub.services import BaseModelRef, FileRef, account_sync, namespace_refusal, repository_sync
 from hubmod.api import IsHub, validated
 from hubmod.auth import actor_for
 
@@ -31,6 +31,12 @@ class AccountSyncApi(APIView):
     permission_classes = [IsHub]
 
     class InputSerializer(serializers.Serializer):
+        hub_id = serializers.RegexField(
+            r"^[\x21-\x7e]{1,128}$",
+            required=False,
+            help_text="The hub's own stable id for the account: the same handle with another id is another person.",
+            error_messages={"invalid": "Use 1 to 128 printable ASCII characters, no spaces."},
+        )
         display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
         email = serializers.EmailField(required=False, allow_blank=True)
         language = serializers.CharField(
@@ -41,18 +47,32 @@ class AccountSyncApi(APIView):
         )
 
     class OutputSerializer(serializers.ModelSerializer):
+        namespace = serializers.ChoiceField(
+            choices=["free", "reserved"],
+            help_text="reserved: the handle is held for the person the hub first synced it for; refuse it to this one.",
+        )
+
         class Meta:
             model = Account
-            fields = ["handle", "display_name", "email", "standing"]
+            fields = ["handle", "hub_id", "display_name", "email", "standing", "namespace"]
 
     @extend_schema(request=InputSerializer, responses={200: OutputSerializer, 201: OutputSerializer})
     def put(self, request, handle: str):
         _validate_handle(handle, "handle")
         data = validated(self.InputSerializer, request.data)
+        if namespace_refusal(handle=handle, hub_id=data.get("hub_id")) is not None:
+            # Kept as it was: what hubmod holds under the handle is the first person's.
+            account = Account.objects.get(handle=handle)
+            return Response(self.OutputSerializer({**_fields(account), "namespace": "reserved"}).data)
         account, created = account_sync(actor=actor_for(request), handle=handle, **data)
         return Response(
-            self.OutputSerializer(account).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+            self.OutputSerializer({**_fields(account), "namespace": "free"}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+def _fields(account: Account) -> dict[str, Any]:
+    return {name: getattr(account, name) for name in ("handle", "hub_id", "display_name", "email", "standing")}
 
 
 class BaseModelSerializer(serializers.Serializer):
@@ -176,6 +196,12 @@ class RepositoryApi(APIView):
         _validate_handle(owner, "owner")
         _validate_handle(name, "name")
         data = validated(self.InputSerializer, request.data)
+        reservation = namespace_refusal(handle=owner, repository_name=name)
+        if reservation is not None:
+            # Nothing of this sync is kept: the name is held for its former owner.
+            held = repository_get(full_name=f"{owner}/{name}")
+            body = RepositoryOutputSerializer(held).data if held is not None else {"owner": owner, "name": name}
+            return Response({**body, "namespace": "reserved", "reserved_until": reservation.reserved_until})
         repository, created = repository_sync(
             actor=actor_for(request),
             owner=owner,
@@ -194,7 +220,7 @@ class RepositoryApi(APIView):
         # Read back with its lineage, files and open cases, as GET shows it.
         synced = repository_get(full_name=repository.full_name)
         return Response(
-            RepositoryOutputSerializer(synced).data,
+            {**RepositoryOutputSerializer(synced).data, "namespace": "free"},
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 

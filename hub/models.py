@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -33,6 +34,9 @@ class Account(ConcurrentTransitionMixin, TimestampedModel):
     standing = FSMField(default=Standing.ACTIVE, choices=Standing.choices, protected=True)
     # The account's language as the hub knows it (a BCP 47 tag such as "de"); notices use it.
     language = models.CharField(max_length=16, blank=True)
+    # The hub's own stable id for the person behind the handle: the same handle with another id is
+    # someone else (API.md, protected names). Blank until the hub first sends it.
+    hub_id = models.CharField(max_length=128, blank=True)
 
     class Meta:
         permissions = [("change_standing", "Change an account's standing (enforcement only)")]
@@ -309,3 +313,37 @@ class HubEvent(ConcurrentTransitionMixin, TimestampedModel):
     def retry(self, *, at) -> None:
         self.attempts = 0
         self.next_attempt_at = at
+
+
+class NameReservation(TimestampedModel):
+    """A name kept from anyone else for a while: a removed repository's, a suspended account's, or
+    a handle the hub brought back under another person's hub_id. Pipelines pull models by
+    `owner/name`; a name given to someone else would serve them whatever that person uploads."""
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account"
+        REPOSITORY = "repository"
+
+    class Reason(models.TextChoices):
+        REMOVED = "removed", "the repository was removed"
+        SUSPENDED = "suspended", "the account was suspended"
+        HUB_ID_CHANGED = "hub_id_changed", "the hub synced the handle with another person's hub_id"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    name = models.CharField(max_length=200, help_text="A handle, or owner/name.")
+    reason = models.CharField(max_length=32, choices=Reason.choices)
+    # For an account: whose the name is (the hub_id hubmod knew it under), if known.
+    hub_id = models.CharField(max_length=128, blank=True)
+    reserved_until = models.DateTimeField()
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    release_reason = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "name"], name="name_reservation_lookup")]
+        permissions = [("release_namereservation", "Release a protected name before its reservation ends")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_reason_display()})"

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
-from hub.models import HubEvent, Repository, RepositoryRevision
+from hub.models import HubEvent, NameReservation, Repository, RepositoryRevision
 from hub.queries import ANCESTORS_SQL, DESCENDANTS_SQL
 
 
@@ -197,3 +197,11 @@ def hub_events(*, state: str | None = None, limit: int = 500) -> list[HubEvent]:
     if state:
         events = events.filter(state=state)
     return list(events[:limit])
+
+
+def name_reservations(*, name: str = "", limit: int = 200) -> list[NameReservation]:
+    """Reservations, those in force first, newest first; `name` narrows to names containing it."""
+    rows = NameReservation.objects.select_related("released_by")
+    if name:
+        rows = rows.filter(name__icontains=name)
+    return list(rows.order_by(F("released_at").desc(nulls_first=True), "-id")[:limit])

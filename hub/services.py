@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from hub.models import Account, BaseModelLink, Repository, RepositoryFile, RepositoryRevision, ScanVerdict
+from hub.models import (
+    Account,
+    BaseModelLink,
+    NameReservation,
+    Repository,
+    RepositoryFile,
+    RepositoryRevision,
+    ScanVerdict,
+)
 from hubmod import hooks
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
+from hubmod.errors import ApplicationError, Conflict, Forbidden, NotFound
 
 
 @dataclass(frozen=True)
@@ -37,13 +48,20 @@ def account_sync(
     display_name: str | None = None,
     email: str | None = None,
     language: str | None = None,
+    hub_id: str | None = None,
 ) -> tuple[Account, bool]:
+    """Create or update an account as the hub describes it. A `hub_id` is kept the first time it
+    comes, and replaced only once a hub admin has released the handle (`namespace_refusal` keeps
+    another person's sync out before it gets here)."""
     # FOR NO KEY UPDATE, as nothing here changes the key: a report, case, decision or strike being
     # written for one of the owner's other repositories only takes the KEY SHARE lock its foreign
     # key needs, which FOR UPDATE would block. Such a writer already holds the audit chain's head,
     # which this transaction wants next: blocked both ways, that was a deadlock (a sync's 503).
     account, created = Account.objects.select_for_update(no_key=True).get_or_create(handle=handle)
     changed = {}
+    if hub_id and hub_id != account.hub_id and (not account.hub_id or _handle_released(handle)):
+        changed["hub_id"] = hub_id
+        account.hub_id = hub_id
     for field, value in (("display_name", display_name), ("email", email), ("language", language)):
         if value is not None and getattr(account, field) != value:
             setattr(account, field, value)
@@ -236,3 +254,127 @@ def subject_apply_effect(
         # Already in the state the hub reports (a redelivered acknowledgement): nothing to mirror.
         return
     audit.transition(subject, transition_name, actor=SYSTEM, data={"enforcement": kind})
+    _names_follow(subject, kind=kind, revert=revert)
+
+
+def _names_follow(subject: Repository | Account, *, kind: str, revert: bool) -> None:
+    """A removed repository's name and a suspended account's handle are reserved; undone, freed."""
+    if isinstance(subject, Repository) and kind == "remove":
+        name, name_kind, reason = subject.full_name, NameReservation.Kind.REPOSITORY, NameReservation.Reason.REMOVED
+    elif isinstance(subject, Account) and kind == "suspend_account":
+        name, name_kind, reason = subject.handle, NameReservation.Kind.ACCOUNT, NameReservation.Reason.SUSPENDED
+    else:
+        return
+    if revert:
+        _name_lift(kind=name_kind, name=name, why=f"the {kind.replace('_', ' ')} was undone")
+    else:
+        name_reserve(kind=name_kind, name=name, reason=reason, hub_id=getattr(subject, "hub_id", ""))
+
+
+# Protected names ---------------------------------------------------------------------------------
+
+
+def _active(kind: str, name: str) -> NameReservation | None:
+    return (
+        NameReservation.objects.filter(
+            kind=kind, name=name, released_at__isnull=True, reserved_until__gt=timezone.now()
+        )
+        .order_by("-reserved_until")
+        .first()
+    )
+
+
+def _handle_released(handle: str) -> bool:
+    """A hub admin released the handle from the person who held it: the next hub_id is its owner."""
+    latest = (
+        NameReservation.objects.filter(
+            kind=NameReservation.Kind.ACCOUNT, name=handle, reason=NameReservation.Reason.HUB_ID_CHANGED
+        )
+        .order_by("-id")
+        .first()
+    )
+    return latest is not None and latest.released_at is not None
+
+
+def name_reserve(*, kind: str, name: str, reason: str, hub_id: str = "") -> NameReservation:
+    """Keep `name` for NAME_RESERVATION_DAYS from now: an active reservation is lengthened, not doubled."""
+    until = timezone.now() + timedelta(days=settings.NAME_RESERVATION_DAYS)
+    reservation = _active(kind, name)
+    if reservation is not None:
+        if reservation.reserved_until < until:
+            reservation.reserved_until = until
+            reservation.save(update_fields=["reserved_until", "updated_at"])
+        return reservation
+    reservation = NameReservation.objects.create(
+        kind=kind, name=name, reason=reason, hub_id=hub_id, reserved_until=until
+    )
+    audit.record(
+        actor=SYSTEM, verb="name.reserved", target=reservation,
+        data={"name": name, "reason": reason, "until": until.isoformat()},
+    )  # fmt: skip
+    return reservation
+
+
+def _name_lift(*, kind: str, name: str, why: str) -> None:
+    """The removal or suspension that reserved a name was undone: the name is its owner's again."""
+    for reservation in NameReservation.objects.filter(kind=kind, name=name, released_at__isnull=True).exclude(
+        reason=NameReservation.Reason.HUB_ID_CHANGED
+    ):
+        reservation.released_at, reservation.release_reason = timezone.now(), why
+        reservation.save(update_fields=["released_at", "release_reason", "updated_at"])
+        audit.record(actor=SYSTEM, verb="name.released", target=reservation, data={"reason": why})
+
+
+@transaction.atomic
+def namespace_refusal(
+    *, handle: str, hub_id: str | None = None, repository_name: str | None = None
+) -> NameReservation | None:
+    """The reservation that keeps this sync out, or None when the name is free. For an account: its
+    handle synced with another hub_id than the one hubmod knows, until a hub admin releases it. For
+    a repository: its name reserved (removed), or its owner's handle held for another person. A
+    refusal is audited and tells the apps above (hooks.namespace_reserved), so a case opens."""
+    account = Account.objects.filter(handle=handle).first()
+    if repository_name is None:
+        if account is None or not hub_id or not account.hub_id or hub_id == account.hub_id:
+            return None
+        if _handle_released(handle):
+            return None
+        held_for_them = name_reserve(
+            kind=NameReservation.Kind.ACCOUNT, name=handle, reason=NameReservation.Reason.HUB_ID_CHANGED,
+            hub_id=account.hub_id,
+        )  # fmt: skip
+        return _refused(held_for_them, subject=account, attempted=f"the handle @{handle} under another hub_id")
+    full_name = f"{handle}/{repository_name}"
+    reservation = _active(NameReservation.Kind.REPOSITORY, full_name)
+    if reservation is None:
+        held = _active(NameReservation.Kind.ACCOUNT, handle)
+        if held is None or held.reason != NameReservation.Reason.HUB_ID_CHANGED:
+            return None
+        reservation = held
+    repository = Repository.objects.filter(full_name=full_name).first()
+    return _refused(reservation, subject=repository or account, attempted=f"the repository {full_name}")
+
+
+def _refused(reservation: NameReservation, *, subject: Account | Repository | None, attempted: str) -> NameReservation:
+    audit.record(actor=SYSTEM, verb="name.refused", target=reservation, data={"attempted": attempted})
+    if subject is not None:
+        hooks.namespace_reserved.send(sender="hub", subject=subject, reservation=reservation, attempted=attempted)
+    return reservation
+
+
+@transaction.atomic
+def name_release(*, actor: Actor, reservation_id: int, reason: str) -> NameReservation:
+    """A hub admin gives a reserved name back before its time, saying why (audited)."""
+    if not actor.has_perm("hub.release_namereservation"):
+        raise Forbidden("Only a hub admin can release a protected name.")
+    if not reason.strip():
+        raise ApplicationError("Say why.", field_errors={"reason": ["Say why the name may go to someone else."]})
+    reservation = NameReservation.objects.select_for_update().filter(pk=reservation_id).first()
+    if reservation is None:
+        raise NotFound("No reservation has this id.")
+    if reservation.released_at is not None:
+        raise Conflict(f"Released already, on {reservation.released_at:%Y-%m-%d}.")
+    reservation.released_at, reservation.released_by, reservation.release_reason = timezone.now(), actor.user, reason
+    reservation.save(update_fields=["released_at", "released_by", "release_reason", "updated_at"])
+    audit.record(actor=actor, verb="name.released", target=reservation, data={"reason": reason})
+    return reservation

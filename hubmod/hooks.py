@@ -54,6 +54,12 @@ automated_means_counted = Signal()
 # revocations (publishes the entry of a repository taken down, or its lift).
 enforcement_applied = Signal()
 
+# hub.services.namespace_refusal, when a sync would give a reserved name to someone else. Carries:
+# subject (hub.models.Repository or Account: what hubmod holds under that name), reservation
+# (hub.models.NameReservation), attempted (str: what the hub tried, in words). Receivers: reports
+# (files one automated report, so a case opens for a moderator to look).
+namespace_reserved = Signal()
+
 ALL = {
     "repository_synced": repository_synced,
     "case_opened": case_opened,
@@ -62,6 +68,7 @@ ALL = {
     "case_shown": case_shown,
     "automated_means_counted": automated_means_counted,
     "enforcement_applied": enforcement_applied,
+    "namespace_reserved": namespace_reserved,
 }
 
 

@@ -442,6 +442,9 @@ AUTOMATION_MAX_PER_HOUR = env.int("AUTOMATION_MAX_PER_HOUR", default=20)
 REMEDIATION_MAX_BUSINESS_DAYS = env.int("REMEDIATION_MAX_BUSINESS_DAYS", default=15)
 # How long an uploader has to answer a moderator's question; the case's SLA clock stops meanwhile.
 QUESTION_ANSWER_DAYS = env.int("QUESTION_ANSWER_DAYS", default=7)
+# How long the name of a removed repository or a suspended account stays reserved: a sync that
+# would give it to someone else is answered "namespace": "reserved" (API.md, protected names).
+NAME_RESERVATION_DAYS = env.int("NAME_RESERVATION_DAYS", default=365)
 
 # --- Artifact scanning: fetching files -------------------------------------------------------
 # Where a synced file's `url` may point: comma-separated host[:port] (IPv6 in brackets); no port

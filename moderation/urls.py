@@ -3,7 +3,7 @@ uploader's notice page."""
 
 from django.urls import path
 
-from moderation import console, questions, views
+from moderation import console, names, questions, views
 from moderation.api import appeals, cases, decisions, enforcement
 
 api_urlpatterns = [
@@ -41,6 +41,8 @@ urlpatterns = [
     path("console/views", console.queue_filter_save, name="console-queue-view-save"),
     path("console/views/<int:filter_id>/delete", console.queue_filter_delete, name="console-queue-view-delete"),
     path("console/enforcement/", console.enforcement, name="console-enforcement"),
+    path("console/names/", names.names, name="console-names"),
+    path("console/names/<int:reservation_id>/release", names.name_release_view, name="console-name-release"),
     path("console/appeals/", console.appeals, name="console-appeals"),
     path("console/appeals/<int:appeal_id>/", console.appeal_page, name="console-appeal"),
     path("console/enforcement/<int:action_id>/retry", console.enforcement_retry_view, name="console-enforcement-retry"),

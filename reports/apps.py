@@ -12,3 +12,4 @@ class ReportsConfig(AppConfig):
 
         hooks.connect(hooks.repository_synced, receivers.repository_synced, uid="reports.repository_synced")
         hooks.connect(hooks.case_dismissed, receivers.case_dismissed, uid="reports.case_dismissed")
+        hooks.connect(hooks.namespace_reserved, receivers.namespace_reserved, uid="reports.namespace_reserved")

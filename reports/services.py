@@ -10,16 +10,18 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from hub.models import Account, Repository, RepositoryFile
+from hub.models import Account, NameReservation, Repository, RepositoryFile
 from hubmod.actors import SYSTEM, Actor
 from hubmod.audit import log as audit
 from hubmod.errors import ApplicationError, Forbidden
 from hubmod.receipts import receipt_digest, receipt_new
 from hubmod.sql import insert_statement, insertable, inserted, planned_once
 from hubmod.tasks import dispatch_on_commit
+from moderation.models import OPEN_CASE_STATES
 from moderation.services.cases import SubjectCases, case_for_report, case_mark_surge, repository_with_cases
 from reports.categories import category_get
 from reports.evidence import EvidenceFile, evidence_store
@@ -313,5 +315,43 @@ def automated_report_file(
         details=details,
         reporter=ReporterIdentity(),
         origin=Origin(source=Report.Source.AUTOMATED, client_address=detector),
+    )
+    return report
+
+
+def namespace_report_file(
+    *, subject: Repository | Account, reservation: NameReservation, attempted: str
+) -> Report | None:
+    """An automated report on a sync that tried to give a reserved name to someone else: one per
+    reservation while its case is open, however often the hub tries again."""
+    is_repository = isinstance(subject, Repository)
+    open_already = (
+        Report.objects.filter(
+            source=Report.Source.AUTOMATED,
+            case__state__in=OPEN_CASE_STATES,
+            **({"case__repository": subject} if is_repository else {"case__account": subject}),
+        )
+        .annotate(explanation=KT("details__explanation"))
+        .filter(explanation__contains=f"(reservation {reservation.pk})")
+        .exists()
+    )
+    if open_already:
+        return None
+    explanation = (
+        f"The hub tried to sync {attempted}, a name reserved until {reservation.reserved_until:%Y-%m-%d} because "
+        f'{reservation.get_reason_display()}. hubmod kept what it holds and answered "namespace": "reserved": '
+        f"check whether the name may go to someone else, and release it (Console, Names) only if so "
+        f"(reservation {reservation.pk})."
+    )
+    report, _ = report_file(
+        actor=SYSTEM,
+        subject=Subject(
+            "repository" if is_repository else "account",
+            subject.full_name if isinstance(subject, Repository) else subject.handle,
+        ),
+        category="other",
+        details={"explanation": explanation},
+        reporter=ReporterIdentity(),
+        origin=Origin(source=Report.Source.AUTOMATED, client_address="namespace"),
     )
     return report

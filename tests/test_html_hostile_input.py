@@ -57,6 +57,7 @@ from moderation.forms import (
     RejectForm,
 )
 from moderation.models import Appeal, Case, Decision, EnforcementAction
+from moderation.names import NameReleaseForm
 from moderation.selectors import notice_token_for
 from moderation.services.appeals import appeal_submit
 from moderation.services.cases import case_claim
@@ -71,7 +72,7 @@ from reports.views import ReporterAppealForm
 from review.forms import ReviewDecideForm
 from review.models import Review
 from tests.conftest import api_for, hub_client
-from tests.factories import RepositoryFactory, UserFactory, appeal_reviewer, moderator
+from tests.factories import RepositoryFactory, UserFactory, appeal_reviewer, hub_admin, moderator
 from tests.flows import decide, file
 from tests.project import template_roots
 from tests.reports.samples import form_data
@@ -129,6 +130,7 @@ GET_FORMS = {
     "moderation/queue.html": "console-queue",
     "transparency/transparency.html": "transparency",
     "review/queue.html": "console-reviews",
+    "moderation/names.html": "console-names",
 }
 
 
@@ -189,6 +191,7 @@ COVERED = {
     "console-case-ask": "test_the_ask_the_uploader_form",
     "console-queue-view-save": "test_the_saved_view_forms",
     "console-queue-view-delete": "test_the_saved_view_forms",
+    "console-name-release": "test_the_name_release_form",
 }
 
 
@@ -845,6 +848,10 @@ FILTERS_BY_ROUTE = [
         ({"category": HOSTILE}, "Select a valid choice."),
     ]),
     ("console-reviews", "/console/reviews/", [({"kind": HOSTILE}, "Select a valid choice.")]),
+    ("console-names", "/console/names/", [
+        ({"name": "x" * 201}, "Ensure this value has at most 200 characters"),
+        ({"name": "a\x00"}, "Null characters are not allowed."),
+    ]),
     ("transparency", "/transparency/", [
         ({"end": "9999-12-31"}, "Give a date from 2000-01-01 to 2999-12-31"),
         ({"end": "0001-01-01"}, "Give a date from 2000-01-01 to 2999-12-31"),
@@ -992,3 +999,17 @@ def test_the_saved_view_forms(seeded):
     view = SavedQueueFilter.objects.get()
     other = Target(f"/console/views/{view.pk}/delete", signed_in(moderator()), forms.Form(), {})
     refused(other, "You have no saved view with this id.", statuses=BACK, data={})
+
+
+@pytest.mark.django_db
+def test_the_name_release_form(seeded):
+    from hub.models import NameReservation
+    from hub.services import name_reserve
+
+    reservation = name_reserve(kind="account", name="alice", reason="suspended")
+    target = Target(f"/console/names/{reservation.pk}/release", browser(hub_admin()), NameReleaseForm(),
+                    {"reason": "She closed her account."})  # fmt: skip
+    target.stored = lambda: {"reason": NameReservation.objects.get(pk=reservation.pk).release_reason}
+    refused(target, "Why the name may go to someone else: This field is required.", statuses=BACK, data={})
+    assert_refuses_bad_input(target, statuses=BACK)
+    assert_accepts_hostile_text(target)

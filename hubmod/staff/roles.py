@@ -22,6 +22,7 @@ _MODERATOR_PERMS = [
     "moderation.view_appeal",
     "hub.view_repository",
     "hub.view_account",
+    "hub.view_namereservation",
     "licenses.view_license",
     "licenses.view_licenseclause",
     "review.view_review",
@@ -96,6 +97,7 @@ _ADMIN_PERMS = [
     "scanning.view_verdictautomation",
     "scanning.add_verdictautomation",
     "scanning.change_verdictautomation",
+    "hub.release_namereservation",
 ]
 
 # Admins oversee: they see that a referral or a preservation hold exists, never restricted evidence.
