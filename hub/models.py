@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
@@ -216,6 +217,9 @@ class RepositoryRevision(models.Model):
     # (where to fetch from is the head's business, not part of what the revision is).
     files = models.JSONField(default=list, blank=True)
     synced_at = models.DateTimeField()
+    # When the hub first published this revision; a sync of it again leaves it (a rollback after a
+    # compromise goes back to the last revision published before a given time).
+    first_synced_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

@@ -199,6 +199,16 @@ def hub_events(*, state: str | None = None, limit: int = 500) -> list[HubEvent]:
     return list(events[:limit])
 
 
+def revision_before(repository: Repository, at: datetime) -> str | None:
+    """The last revision the hub published before `at` (what a rollback goes back to), or None."""
+    return (
+        RepositoryRevision.objects.filter(repository=repository, first_synced_at__lt=at)
+        .order_by("-first_synced_at", "-id")
+        .values_list("revision", flat=True)
+        .first()
+    )
+
+
 def name_reservations(*, name: str = "", limit: int = 200) -> list[NameReservation]:
     """Reservations, those in force first, newest first; `name` narrows to names containing it."""
     rows = NameReservation.objects.select_related("released_by")

@@ -178,7 +178,12 @@ def _revision_snapshot_keep(
     RepositoryRevision.objects.bulk_create(
         [
             RepositoryRevision(
-                repository=repository, revision=repository.revision, card=repository.card, files=listed, synced_at=now
+                repository=repository,
+                revision=repository.revision,
+                card=repository.card,
+                files=listed,
+                synced_at=now,
+                first_synced_at=now,
             )
         ],
         update_conflicts=True,

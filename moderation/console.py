@@ -372,7 +372,9 @@ def case_decide_view(request, case_id: int):
         data = form.cleaned_data
         try:
             ground = ground_from_choice(data["ground"])
-            draft = decision_preview(case=case, actions=data["actions"], ground=ground, statement=data["statement"])
+            draft = decision_preview(
+                case=case, actions=data["actions"], ground=ground, statement=data["statement"], intent=data["intent"]
+            )
         except ApplicationError as exc:
             _form_errors(form, exc)
             return _case_page(request, case_id, decide_form=form, status=400)
@@ -388,6 +390,7 @@ def case_decide_view(request, case_id: int):
                 intent=data["intent"],
                 statement=data["statement"],
                 departure_reason=data["departure_reason"],
+                compromised_since=data["compromised_since"],
             )
         except ApplicationError as exc:
             _form_errors(form, exc)

@@ -97,6 +97,15 @@ class DecideForm(forms.Form):
         max_length=20_000,
         help_text=_("The facts and your reasons. The uploader reads this."),
     )
+    compromised_since = forms.DateTimeField(
+        label=_("Compromised since (UTC)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_(
+            "Only for a compromised account: since when someone else had it. A rollback goes back to the last "
+            "revision published before then."
+        ),
+    )
     departure_reason = forms.CharField(
         label=_("Why you depart from the recommendation"),
         widget=forms.Textarea(attrs={"rows": 2}),

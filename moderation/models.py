@@ -250,6 +250,8 @@ class Decision(ConcurrentTransitionMixin, TimestampedModel):
     ground_label = models.CharField(max_length=300, blank=True)
     ground_text = models.TextField(blank=True)
     intent = models.CharField(max_length=16, choices=Intent.choices, default=Intent.UNKNOWN)
+    # A compromised account: since when someone else had it (what a rollback goes back before).
+    compromised_since = models.DateTimeField(null=True, blank=True)
     statement = models.TextField()
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions")
     automated_detection = models.BooleanField(default=False)
@@ -321,6 +323,10 @@ class EnforcementAction(ConcurrentTransitionMixin, TimestampedModel):
         # Kept, with nothing downloadable and no push accepted, until lifted: the evidence survives
         # and a granted appeal restores everything.
         QUARANTINE = "quarantine", _("Quarantine")
+        # For a compromised account, protecting its owner: the hub revokes its access tokens and
+        # accepts no push until the owner has secured it, and puts the repository back as it was.
+        SECURE_ACCOUNT = "secure_account", _("Revoke the account's tokens and freeze its pushes")
+        ROLLBACK = "rollback", _("Roll back to the last revision before the compromise")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -342,6 +348,8 @@ class EnforcementAction(ConcurrentTransitionMixin, TimestampedModel):
     # Held until then (a remediation window); reverted by beat at `ends_at` (a time-boxed action).
     not_before = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
+    # A rollback's target: the last revision the hub published before the account was compromised.
+    rollback_to = models.CharField(max_length=64, blank=True)
 
     class Meta:
         indexes = [

@@ -46,7 +46,7 @@ WHERE {_REPOSITORY}.full_name = %s
 # case rows are wide; only ids are read. moderation.services.enforcement.OutgoingAction reads it.
 _OUTGOING_SELECT = f"""
     SELECT a.id, a.state, a.kind, a.reverses_id, a.idempotency_key, a.not_before, a.created_at,
-           a.decision_id, c.repository_id, r.full_name, c.account_id, u.id, u.handle
+           a.decision_id, a.rollback_to, c.repository_id, r.full_name, c.account_id, u.id, u.handle
     FROM {EnforcementAction._meta.db_table} a
     JOIN {Decision._meta.db_table} d ON d.id = a.decision_id
     JOIN {_CASE} c ON c.id = d.case_id

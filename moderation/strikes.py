@@ -13,7 +13,7 @@ from django.utils import timezone
 from hub.models import Account
 from moderation.models import Case, Strike
 from policy.ladder import ACCOUNT_ACTIONS, category_severity
-from policy.models import SlaRule, StrikeRule
+from policy.models import Intent, SlaRule, StrikeRule
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,11 @@ def recommend_each_intent(case: Case, *, intents: list[str]) -> dict[str, Recomm
     )
     recommendations = {}
     for intent in intents:
+        if intent == Intent.COMPROMISED:
+            # Its owner is the victim: secure the account, put the repository back; no strike.
+            protect = ["secure_account"] if case.account_id is not None else ["secure_account", "rollback"]
+            recommendations[intent] = Recommendation(protect, severity, intent, strikes, 0)
+            continue
         top = highest.get(intent)
         actions = list(top.actions) if top else []
         if repeat_infringer:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from policy.models import Severity, SlaRule
 
-ACCOUNT_ACTIONS = ("restrict_account", "suspend_account")
+ACCOUNT_ACTIONS = ("restrict_account", "suspend_account", "secure_account")
 # How heavy each action is, lightest first: what an appeal may replace an action with (only a lighter one).
 # Quarantine is heavier than disabling (no push either) and lighter than removing files or the
 # repository: it is lifted whole, so an appeal may turn a removal into a quarantine.
-ACTION_SEVERITY = {"warn": 0, "label": 1, "gate": 2, "delist": 3, "restrict_account": 4, "disable": 5,
-                   "quarantine": 6, "remove_files": 7, "suspend_account": 8, "remove": 9}  # fmt: skip
+ACTION_SEVERITY = {"warn": 0, "secure_account": 0, "rollback": 0, "label": 1, "gate": 2, "delist": 3,
+                   "restrict_account": 4, "disable": 5, "quarantine": 6, "remove_files": 7, "suspend_account": 8,
+                   "remove": 9}  # fmt: skip
 
 
 def category_severity(category: str) -> str:

@@ -57,6 +57,8 @@ class Intent(models.TextChoices):
     INADVERTENT = "inadvertent", _("Inadvertent")
     DELIBERATE = "deliberate", _("Deliberate")
     UNKNOWN = "unknown", _("Unknown")
+    # Someone else acted through the uploader's account: they are the victim, not the author.
+    COMPROMISED = "compromised", _("Compromised account")
 
 
 class SlaRule(TimestampedModel):

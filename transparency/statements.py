@@ -46,6 +46,8 @@ VISIBILITY = {
     "quarantine": "DECISION_VISIBILITY_CONTENT_DISABLED",
     "remove_files": "DECISION_VISIBILITY_CONTENT_REMOVED",
     "remove": "DECISION_VISIBILITY_CONTENT_REMOVED",
+    # The revisions published through a compromised account are taken down.
+    "rollback": "DECISION_VISIBILITY_CONTENT_REMOVED",
     "gate": "DECISION_VISIBILITY_CONTENT_INTERACTION_RESTRICTED",
     "label": "DECISION_VISIBILITY_CONTENT_LABELLED",
     "warn": "DECISION_VISIBILITY_OTHER",
@@ -170,7 +172,8 @@ def statement_of_reasons(decision: StatedDecision, *, legal_grounds: str = "") -
             statement["decision_visibility_other"] = "A formal warning to the uploader."
     if "suspend_account" in kinds:
         statement["decision_account"] = "DECISION_ACCOUNT_SUSPENDED"
-    if "restrict_account" in kinds:
+    if "restrict_account" in kinds or "secure_account" in kinds:
+        # Securing a compromised account freezes its pushes: a partial suspension of the service.
         statement["decision_provision"] = "DECISION_PROVISION_PARTIAL_SUSPENSION"
     if case.category in ILLEGAL_CATEGORIES:
         fallback = "Copyright law" if case.category == "copyright" else "The law cited in the notice"

@@ -84,6 +84,11 @@ class CaseDecideApi(APIView):
             required=False,
             help_text="Business days the uploader has to remove the reported files before anything applies.",
         )
+        compromised_since = serializers.DateTimeField(
+            required=False,
+            help_text="With the intent 'compromised': since when someone else had the account. A rollback goes "
+            "back to the last revision published before then.",
+        )
 
         def validate_actions(self, actions):
             if len(actions) != len(set(actions)):
@@ -107,6 +112,7 @@ class CaseDecideApi(APIView):
             departure_reason=data.get("departure_reason", ""),
             duration_days=data.get("duration_days"),
             remediation_days=data.get("remediation_days"),
+            compromised_since=data.get("compromised_since"),
         )
         return Response(
             {"case": CaseOutputSerializer(case_get(case_id=case_id)).data, "decision": _decision_body(decision.pk)}

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hub.models import Repository
+from hub.selectors import revision_before
 from hubmod import hooks
 from hubmod.actors import Actor
 from hubmod.audit import log as audit
@@ -170,6 +171,7 @@ def case_decide(
     duration_days: int | None = None,
     remediation_days: int | None = None,
     automated: bool = False,
+    compromised_since: datetime | None = None,
 ) -> Decision:
     """Decide a claimed case. It takes effect now, or once a second moderator approves it.
 
@@ -185,6 +187,7 @@ def case_decide(
             field_errors={"actions": ["On an account, choose restrict_account or suspend_account."]},
         )
     _require_own_statement(case, statement)
+    _require_fitting_intent(case, actions=actions, intent=intent, compromised_since=compromised_since)
     grounds = _resolve_ground(ground)
     windows = _windows(case, duration_days=duration_days, remediation_days=remediation_days)
     recommendation = recommend(case, intent=intent)
@@ -219,6 +222,7 @@ def case_decide(
         departure_reason=departure_reason,
         approval=Decision.Approval.PROPOSED if four_eyes else Decision.Approval.EFFECTIVE,
         automated_decision=automated,
+        compromised_since=compromised_since,
         **windows,
         **grounds,
     )
@@ -226,6 +230,53 @@ def case_decide(
     if not four_eyes:
         _take_effect(decision, strike_days=recommendation.strike_days)
     return decision
+
+
+# What protects the owner of a compromised account, and what punishes one: the victim gets the first.
+_FOR_THE_COMPROMISED = {EnforcementAction.Kind.SECURE_ACCOUNT, EnforcementAction.Kind.ROLLBACK}
+_AGAINST_THE_UPLOADER = {
+    EnforcementAction.Kind.RESTRICT_ACCOUNT, EnforcementAction.Kind.SUSPEND_ACCOUNT, EnforcementAction.Kind.REMOVE,
+}  # fmt: skip
+
+
+def _require_fitting_intent(case: Case, *, actions: list[str], intent: str, compromised_since: datetime | None) -> None:
+    """A compromised account is its own kind of decision: its owner is the victim. Securing the
+    account and rolling back are for it alone, and it takes nothing from the owner; a rollback
+    goes back to the last revision published before the compromise, which hubmod must know."""
+    compromised = intent == Decision.Intent.COMPROMISED
+    if set(actions) & _FOR_THE_COMPROMISED and not compromised:
+        raise ApplicationError(
+            "Securing an account and rolling back are for a compromised account.",
+            field_errors={"intent": ["Choose the intent 'compromised', or other actions."]},
+        )
+    if not compromised:
+        return
+    punishing = sorted(set(actions) & _AGAINST_THE_UPLOADER)
+    if punishing:
+        raise ApplicationError(
+            "The owner of a compromised account is the victim.",
+            field_errors={"actions": [f"{', '.join(punishing)} would punish them: choose what protects them."]},
+        )
+    if compromised_since is None:
+        raise ApplicationError(
+            "Say since when.",
+            field_errors={"compromised_since": ["Give the time the account was compromised, as best you know it."]},
+        )
+    if EnforcementAction.Kind.ROLLBACK in actions:
+        if case.repository is None:
+            raise ApplicationError(
+                "Nothing to roll back.", field_errors={"actions": ["A rollback needs a case about a repository."]}
+            )
+        if revision_before(case.repository, compromised_since) is None:
+            raise ApplicationError(
+                "No revision to go back to.",
+                field_errors={
+                    "compromised_since": [
+                        f"hubmod knows no revision of {case.repository} published before "
+                        f"{compromised_since:%Y-%m-%d %H:%M} UTC: give an earlier time, or do not roll back."
+                    ]
+                },
+            )
 
 
 def _windows(case: Case, *, duration_days: int | None, remediation_days: int | None) -> dict[str, Any]:
@@ -245,9 +296,19 @@ def _windows(case: Case, *, duration_days: int | None, remediation_days: int | N
 
 def _take_effect(decision: Decision, *, strike_days: int) -> None:
     """Create the actions and the strike, and tell the hub and the people concerned, after commit."""
+    case = decision.case
+    rollback_to = (
+        revision_before(case.repository, decision.compromised_since) or ""
+        if case.repository is not None and decision.compromised_since is not None
+        else ""
+    )
     created = EnforcementAction.objects.bulk_create(
         EnforcementAction(
-            decision=decision, kind=kind, not_before=decision.remediation_deadline, ends_at=decision.effective_until
+            decision=decision,
+            kind=kind,
+            not_before=decision.remediation_deadline,
+            ends_at=decision.effective_until,
+            rollback_to=rollback_to if kind == EnforcementAction.Kind.ROLLBACK else "",
         )
         for kind in decision.requested_actions
     )
@@ -255,7 +316,11 @@ def _take_effect(decision: Decision, *, strike_days: int) -> None:
         enforcement_wake_on_commit()
     if decision.case.repository_id and set(decision.requested_actions) & set(LINEAGE_ACTIONS):
         dispatch_on_commit("moderation.lineage_open_cases", decision.pk)
-    if set(decision.requested_actions) - {EnforcementAction.Kind.LABEL}:
+    # A label is no sanction; the owner of a compromised account is its victim.
+    if (
+        set(decision.requested_actions) - {EnforcementAction.Kind.LABEL}
+        and decision.intent != Decision.Intent.COMPROMISED
+    ):
         Strike.objects.create(
             account=decision.case.uploader,
             decision=decision,
@@ -318,7 +383,9 @@ def repository_decommission(
     )
 
 
-def decision_preview(*, case: Case, actions: list[str], ground: Ground, statement: str) -> Decision:
+def decision_preview(
+    *, case: Case, actions: list[str], ground: Ground, statement: str, intent: str = Decision.Intent.UNKNOWN
+) -> Decision:
     """The decision as it would be made, unsaved, for the moderator to read the uploader's notice
     before sending: the same refusals of the statement and the ground as deciding, nothing written."""
     _require_own_statement(case, statement)
@@ -327,6 +394,7 @@ def decision_preview(*, case: Case, actions: list[str], ground: Ground, statemen
         outcome=Decision.Outcome.ACTIONED,
         statement=statement,
         requested_actions=list(actions),
+        intent=intent,
         automated_detection=_first_report_automated(case),
         appeal_deadline=_appeal_deadline(),
         **_resolve_ground(ground),

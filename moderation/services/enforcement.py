@@ -30,7 +30,11 @@ from moderation.models import Case, Decision, EnforcementAction, Strike
 from moderation.queries import CLAIM_BATCH_SQL, CLAIM_ONE_SQL, LOCKED
 from moderation.selectors import notice_token_for
 
-ACCOUNT_KINDS = {EnforcementAction.Kind.RESTRICT_ACCOUNT, EnforcementAction.Kind.SUSPEND_ACCOUNT}
+ACCOUNT_KINDS = {
+    EnforcementAction.Kind.RESTRICT_ACCOUNT,
+    EnforcementAction.Kind.SUSPEND_ACCOUNT,
+    EnforcementAction.Kind.SECURE_ACCOUNT,
+}
 
 
 @functools.cache
@@ -38,7 +42,17 @@ def _outgoing_fields() -> tuple[models.Field[Any, Any], ...]:
     """The model field behind each column moderation.queries' claim selects, in order."""
     action = [
         concrete_field(EnforcementAction, name)
-        for name in ("id", "state", "kind", "reverses", "idempotency_key", "not_before", "created_at", "decision")
+        for name in (
+            "id",
+            "state",
+            "kind",
+            "reverses",
+            "idempotency_key",
+            "not_before",
+            "created_at",
+            "decision",
+            "rollback_to",
+        )
     ]
     subject = [(Case, "repository"), (Repository, "full_name"), (Case, "account"), (Account, "id"), (Account, "handle")]
     return (*action, *(concrete_field(model, name) for model, name in subject))
@@ -56,6 +70,7 @@ class OutgoingAction:
     not_before: datetime | None
     created_at: datetime
     decision_id: int
+    rollback_to: str
     # A case is about a repository or about an account; either way it has an uploader.
     repository_id: int | None
     repository_full_name: str | None
@@ -112,6 +127,8 @@ def webhook_payload(action: OutgoingAction) -> dict[str, Any]:
         "decision": action.decision_id,
         "statement_url": settings.BASE_URL + reverse("notice", args=[notice_token]),
         "created_at": action.created_at.isoformat(),
+        # A rollback says what to: the last revision published before the account was compromised.
+        **({"revision": action.rollback_to} if action.kind == EnforcementAction.Kind.ROLLBACK else {}),
     }
 
 

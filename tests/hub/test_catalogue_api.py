@@ -22,9 +22,11 @@ def test_account_put_creates_then_updates(hub_api):
     assert updated.status_code == 200
     assert updated.json() == {
         "handle": "alice",
+        "hub_id": "",
         "display_name": "Alice B.",
         "email": "a@example.org",
         "standing": "active",
+        "namespace": "free",
     }
 
 

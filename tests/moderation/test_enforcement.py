@@ -221,7 +221,10 @@ def test_a_repeat_copyright_infringer_is_recommended_for_suspension(seeded, sett
 
     recommendation = api_for(moderator()).get(f"/api/v1/cases/{case_id}").json()["recommendation"]
 
+    compromised = recommendation.pop("compromised")
     assert all("suspend_account" in actions for actions in recommendation.values())
+    # Unless the account was compromised: its owner is the victim, not the infringer.
+    assert compromised == ["secure_account", "rollback"]
 
 
 @pytest.mark.django_db
