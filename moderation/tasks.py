@@ -35,6 +35,13 @@ def decision_notify(decision_id: int) -> None:
 
 
 @shared_task(
+    name="moderation.lineage_inform", acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=10
+)
+def lineage_inform(action_id: int) -> int:
+    return notices.lineage_inform(action_id=action_id)
+
+
+@shared_task(
     name="moderation.appeal_notify", acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=10
 )
 def appeal_notify(appeal_id: int) -> None:

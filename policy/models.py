@@ -126,6 +126,8 @@ class NoticeTemplate(TimestampedModel):
         STATEMENT_OF_REASONS = "statement_of_reasons"
         REPORT_OUTCOME = "report_outcome"
         APPEAL_OUTCOME = "appeal_outcome"
+        # To the owners of what is built on a repository taken down: for information only.
+        UPSTREAM_ACTION = "upstream_action"
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     language = models.CharField(max_length=16, choices=settings.LANGUAGES, default="en")

@@ -14,6 +14,16 @@ DEFAULT_NOTICES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Outcome of your report about {{ subject }}", "moderation/email/report_outcome.txt"),
         "de": ("Ergebnis Ihrer Meldung zu {{ subject }}", "moderation/email/de/report_outcome.txt"),
     },
+    NoticeTemplate.Kind.UPSTREAM_ACTION: {
+        "en": (
+            "{{ upstream }}, which your work is built on, was {{ action_label }}",
+            "moderation/email/upstream_action.txt",
+        ),
+        "de": (
+            "{{ upstream }}, worauf Ihre Arbeit aufbaut: {{ action_label }}",
+            "moderation/email/de/upstream_action.txt",
+        ),
+    },
     NoticeTemplate.Kind.APPEAL_OUTCOME: {
         "en": ("Your appeal about {{ decision.case.subject }} was decided", "moderation/email/appeal_outcome.txt"),
         "de": (

@@ -29,6 +29,7 @@ from hubmod.tasks import dispatch_now, dispatch_on_commit
 from moderation.models import Case, Decision, EnforcementAction, Strike
 from moderation.queries import CLAIM_BATCH_SQL, CLAIM_ONE_SQL, LOCKED
 from moderation.selectors import notice_token_for
+from moderation.services.notices import UPSTREAM_KINDS
 
 ACCOUNT_KINDS = {
     EnforcementAction.Kind.RESTRICT_ACCOUNT,
@@ -195,6 +196,8 @@ def _record(sent: list[Sent]) -> list[float | None]:
                 original = EnforcementAction.objects.select_for_update().get(pk=action.reverses_id)
                 audit.transition(original, "mark_reverted", actor=SYSTEM, data={"reversal": action.pk})
             hooks.enforcement_applied.send(sender="moderation", action=action)
+            if action.kind in UPSTREAM_KINDS and not action.is_reversal and not done.outgoing.hits_account:
+                dispatch_on_commit("moderation.lineage_inform", action.pk)
     return delays
 
 

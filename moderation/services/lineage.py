@@ -65,7 +65,7 @@ def lineage_open_cases(*, decision_id: int) -> int:
 
 
 # Acting on a repository with these opens linked cases for every model built on it.
-LINEAGE_ACTIONS = ("delist", "disable", "remove_files", "remove")
+LINEAGE_ACTIONS = ("delist", "disable", "remove_files", "remove", "quarantine")
 SWEEP_AFTER = timedelta(minutes=5)
 
 

@@ -17,6 +17,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from hub.models import Account, Repository
+from hub.selectors import repository_descendants
+from hubmod.actors import SYSTEM
+from hubmod.audit import log as audit
+from hubmod.audit.models import AuditEvent
 from hubmod.i18n import notice_language
 from hubmod.tasks import dispatch_now
 from moderation.models import Appeal, Decision, EnforcementAction
@@ -150,3 +155,44 @@ def _decision_context(decision: Decision, *, notice_url: str) -> dict[str, Any]:
         # Labels of the requested actions; lazy, so each notice shows them in its own language.
         "action_labels": [_action_label(kind) for kind in decision.requested_actions],
     }
+
+
+# What reaches the owners of the repositories built on the one acted against.
+UPSTREAM_KINDS = (EnforcementAction.Kind.REMOVE, EnforcementAction.Kind.QUARANTINE, EnforcementAction.Kind.DISABLE)
+
+
+def lineage_inform(*, action_id: int) -> int:
+    """Tell the owners of what is built on a repository removed, quarantined or disabled what
+    changed and what it means for them: for information, no case and no strike (a moderator may
+    still open one). Each owner once, in their language, naming their repositories; the uploader
+    of the repository itself has its statement of reasons already. Returns how many were told."""
+    action = EnforcementAction.objects.select_related("decision__case__repository__owner").get(pk=action_id)
+    repository = action.decision.case.repository
+    informed = AuditEvent.objects.filter(
+        verb="lineage.informed", target_type="moderation.enforcementaction", target_id=str(action.pk)
+    )
+    if repository is None or action.kind not in UPSTREAM_KINDS or action.is_reversal or informed.exists():
+        return 0
+    built_on = [r.repository_id for r in repository_descendants(repository) if r.repository_id is not None]
+    by_owner: dict[Account, list[str]] = {}
+    for relative in Repository.objects.filter(pk__in=built_on).select_related("owner").order_by("full_name"):
+        if relative.owner_id != repository.owner_id:
+            by_owner.setdefault(relative.owner, []).append(relative.full_name)
+    statement_url = settings.BASE_URL + reverse(
+        "transparency-statement", args=[f"hubmod-decision-{action.decision_id}"]
+    )
+    told = 0
+    for owner, names in sorted(by_owner.items(), key=lambda item: item[0].handle):
+        if not owner.email:
+            continue
+        context = {"owner": owner, "upstream": repository.full_name, "repositories": names, "kind": action.kind,
+                   "action_label": _action_label(action.kind), "applied_at": action.applied_at or timezone.now(),
+                   "statement_url": statement_url}  # fmt: skip
+        subject, body = render_notice(NoticeTemplate.Kind.UPSTREAM_ACTION, context, language=owner.language)
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[owner.email])
+        told += 1
+    audit.record(
+        actor=SYSTEM, verb="lineage.informed", target=action,
+        data={"owners": told, "repositories": sum(len(names) for names in by_owner.values())},
+    )  # fmt: skip
+    return told

@@ -138,7 +138,7 @@ def test_seed_adds_german_notices_and_examples_once_and_keeps_edits(seeded):
     seed()
 
     assert set(NoticeTemplate.objects.values_list("language", flat=True)) == {"en", "de"}
-    assert NoticeTemplate.objects.count() == 6
+    assert NoticeTemplate.objects.count() == 8  # four kinds, two languages
     assert PolicySection.objects.get(key="harmful-use").prohibited_examples == DEFAULT_POLICY_EXAMPLES["harmful-use"][1]
     section.refresh_from_db()
     assert section.allowed_examples == ["Edited."]
