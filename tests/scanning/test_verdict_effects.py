@@ -198,3 +198,21 @@ def test_the_admins_form_refuses_by_the_services_own_rule():
     assert not form.is_valid()
     assert form.non_field_errors() == ["Choose at least one action to turn this on."]
     assert VerdictAutomationForm({"verdict": "dangerous", "actions": ["gate"], "enabled": True}).is_valid()
+
+
+@pytest.mark.django_db
+def test_a_hub_admin_may_let_a_dangerous_verdict_quarantine_at_once(seeded, hub_api, hub_receiver):
+    from hub.models import Repository
+    from tests.flows import committed
+
+    verdict_automation_set(actor=Actor.staff(hub_admin()), verdict="dangerous", actions=["quarantine"], enabled=True)
+    sync(hub_api, "loader", [file("model.bin", DANGEROUS_PICKLE)])
+    with committed():
+        scan_record(sha256=DANGEROUS_PICKLE, verdict="dangerous", scanners=[PICKLESCAN])
+
+    decision = Decision.objects.get(case__repository__name="loader")
+    assert decision.automated_decision
+    assert list(decision.actions.values_list("kind", flat=True)) == ["quarantine"]
+    assert Repository.objects.get(name="loader").visibility == "quarantined"
+    applied = [d.payload["action"] for d in hub_receiver.verified() if d.payload["type"] == "enforcement.apply"]
+    assert applied == ["quarantine"]
