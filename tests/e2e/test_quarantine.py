@@ -1,7 +1,8 @@
 """A quarantine on real parts (issue 22): a moderator quarantines a repository, the real worker
 delivers the signed webhook, the hub's copy in hubmod says quarantined; the uploader appeals, a
 reviewer grants it, the quarantine is lifted and the copy is listed again. Each action goes out
-under a webhook-id of its own."""
+under a webhook-id of its own. (The uploader has an address of their own: the mail folder is
+shared by the session's end-to-end tests, which look for their uploader's notice in it.)"""
 
 import httpx
 import pytest
@@ -18,13 +19,13 @@ def test_a_quarantine_is_applied_then_lifted_on_appeal_with_one_webhook_id_per_a
     hub = _client(base, _command_output("create_hub_key", "e2e hub"))
     moderator = _client(base, _command_output("create_staff", "mod-q", "--role", "moderator"))
     reviewer = _client(base, _command_output("create_staff", "rev-q", "--role", "appeal_reviewer"))
-    assert hub.put("/api/v1/hub/accounts/uploader", json={"email": "uploader@example.org"}).status_code == 201
-    synced = hub.put("/api/v1/hub/repositories/uploader/loader", json={"kind": "model", "revision": "abc1234"})
+    assert hub.put("/api/v1/hub/accounts/loader-owner", json={"email": "loader-owner@example.org"}).status_code == 201
+    synced = hub.put("/api/v1/hub/repositories/loader-owner/loader", json={"kind": "model", "revision": "abc1234"})
     assert synced.status_code == 201, synced.text
     report = _client(base).post(
         "/api/v1/reports",
         json={
-            "subject": {"type": "repository", "id": "uploader/loader", "revision": "abc1234"},
+            "subject": {"type": "repository", "id": "loader-owner/loader", "revision": "abc1234"},
             "category": "malicious_code",
             "details": {"location": "pytorch_model.bin", "behaviour": "Runs os.system when it is loaded."},
         },
@@ -46,7 +47,7 @@ def test_a_quarantine_is_applied_then_lifted_on_appeal_with_one_webhook_id_per_a
     assert decided.status_code == 200, decided.text
     decision_id = decided.json()["decision"]["id"]
     eventually(
-        lambda: hub.get("/api/v1/hub/repositories/uploader/loader").json()["visibility"] == "quarantined",
+        lambda: hub.get("/api/v1/hub/repositories/loader-owner/loader").json()["visibility"] == "quarantined",
         what="the repository to be quarantined",
     )
     [applied] = integration_hub.verified()
@@ -65,7 +66,7 @@ def test_a_quarantine_is_applied_then_lifted_on_appeal_with_one_webhook_id_per_a
     )
     assert granted.status_code == 200, granted.text
     eventually(
-        lambda: hub.get("/api/v1/hub/repositories/uploader/loader").json()["visibility"] == "listed",
+        lambda: hub.get("/api/v1/hub/repositories/loader-owner/loader").json()["visibility"] == "listed",
         what="the quarantine to be lifted",
     )
 
