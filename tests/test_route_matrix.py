@@ -210,6 +210,7 @@ EXPECTED = {
     "set_language": {"get": PUBLIC, "post": PUBLIC},
     "transparency": {"get": PUBLIC, "post": PUBLIC},
     "transparency-download": {"get": PUBLIC, "post": PUBLIC},
+    "transparency-statement": {"get": PUBLIC, "post": PUBLIC},
     "report-start": {"get": PUBLIC, "post": PUBLIC},
     "report-new": {"get": PUBLIC, "post": PUBLIC},
     "report-status": {"get": PUBLIC, "post": PUBLIC},
@@ -240,6 +241,8 @@ EXPECTED = {
     "console-case-ask": {"get": STAFF, "post": STAFF},
     "console-queue-view-save": {"get": STAFF, "post": STAFF},
     "console-queue-view-delete": {"get": STAFF, "post": STAFF},
+    "console-names": {"get": STAFF, "post": STAFF},
+    "console-name-release": {"get": ADMINS, "post": ADMINS},
 }
 
 # The Django admin: staff of Django's own kind only; which models a hub admin may open is Django's
