@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "policycenter",
     "reports",
     "scanning",
+    "revocations",
 ]
 
 MIDDLEWARE = [
@@ -409,6 +410,22 @@ AUDIT_CHECKPOINT_URL = env.str("AUDIT_CHECKPOINT_URL", default="")
 AUDIT_CHECKPOINT_URL_TOKEN = env.str("AUDIT_CHECKPOINT_URL_TOKEN", default="")  # sent as a Bearer token
 AUDIT_CHECKPOINT_TIMEOUT = env.float("AUDIT_CHECKPOINT_TIMEOUT", default=5.0)
 AUDIT_CHECKPOINT_MAX_ATTEMPTS = env.int("AUDIT_CHECKPOINT_MAX_ATTEMPTS", default=8)
+
+# --- Revocation feed -----------------------------------------------------------------------------
+# The public feed of what the hub has revoked, signed with Ed25519 (docs/revocation-feed.md).
+# REVOCATION_SIGNING_KEY: the raw 32-byte private seed, base64 (`manage.py revocation_keygen`).
+# Unset: a development key derived from SECRET_KEY; a system check warns with DEBUG on, and
+# `manage.py check --deploy` fails with DEBUG off (revocations.checks).
+REVOCATION_SIGNING_KEY = env.str("REVOCATION_SIGNING_KEY", default="")
+if REVOCATION_SIGNING_KEY and not _is_raw_ed25519_key(REVOCATION_SIGNING_KEY):
+    raise environ.ImproperlyConfigured(
+        "REVOCATION_SIGNING_KEY must be a raw 32-byte Ed25519 private seed in base64 "
+        "(python manage.py revocation_keygen prints one)."
+    )
+# Entries a page; a full page never changes, and caches may keep it for good.
+REVOCATION_PAGE_SIZE = env.int("REVOCATION_PAGE_SIZE", default=1000)
+# How long a cache may keep the feed's last page, which grows as entries are published (seconds).
+REVOCATION_TAIL_MAX_AGE = env.int("REVOCATION_TAIL_MAX_AGE", default=60)
 
 # --- Intake limits ---------------------------------------------------------------------------
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")

@@ -20,15 +20,16 @@ from policy import urls as policy_urls
 from referrals import urls as referrals_urls
 from reports import urls as reports_urls
 from review import urls as review_urls
+from revocations import urls as revocations_urls
 from scanning import urls as scanning_urls
 from transparency import urls as transparency_urls
 
 # The one module of the ground that names every app (DESIGN.md): each app's urls.py holds its
 # routes, the API's in `api_urlpatterns` (under /api/v1/), its pages' in `urlpatterns`.
 API_ROUTES = [hub_urls, reports_urls, referrals_urls, moderation_urls, transparency_urls, policy_urls, licenses_urls,
-              audit_urls, review_urls, scanning_urls]  # fmt: skip
+              audit_urls, review_urls, scanning_urls, revocations_urls]  # fmt: skip
 PAGE_ROUTES = [review_urls, licenses_urls, transparency_urls, reports_urls, moderation_urls, staff_urls,
-               scanning_urls]  # fmt: skip
+               scanning_urls, revocations_urls]  # fmt: skip
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

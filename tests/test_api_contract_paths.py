@@ -39,11 +39,6 @@ CONTRACT = {
     ("GET", "/api/v1/revocations/key"),
     ("GET", "/api/v1/files/{sha256}/scan"),
 }
-# Named by API.md for capabilities whose issues are still open; each leaves this list when built.
-NOT_YET_BUILT = {
-    ("GET", "/api/v1/revocations"): "issue 22 (the signed revocation feed)",
-    ("GET", "/api/v1/revocations/key"): "issue 22 (the signed revocation feed)",
-}
 SAMPLES = {"handle": "alice", "owner": "alice", "name": "tiny", "id": "1", "key": "mit", "sha256": "a" * 64}
 
 
@@ -82,11 +77,6 @@ def test_the_table_is_api_md_s_list_of_operations():
     assert _operations_in_api_md(API_MD.read_text(encoding="utf-8")) == CONTRACT
 
 
-@pytest.mark.parametrize(("method", "path"), sorted(CONTRACT - NOT_YET_BUILT.keys()))
+@pytest.mark.parametrize(("method", "path"), sorted(CONTRACT))
 def test_every_operation_api_md_names_is_routed_with_its_method(method, path):
     assert _allows(path, method), f"API.md names {method} {path}, and nothing answers it"
-
-
-@pytest.mark.parametrize(("method", "path"), sorted(NOT_YET_BUILT))
-def test_an_operation_waiting_for_its_issue_leaves_the_waiting_list_once_built(method, path):
-    assert not _allows(path, method), f"{method} {path} is routed now: take it off NOT_YET_BUILT"

@@ -24,6 +24,7 @@ PRODUCTION = {
     "HUBMOD_HTTPS": "true",
     "METRICS_TOKEN": secrets.token_urlsafe(32),
     "AUDIT_CHECKPOINT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    "REVOCATION_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
 }
 
 

@@ -664,7 +664,8 @@ def brigade_subject() -> str:
 # the figures would drift with how often the bench had run; production vacuums as it goes.
 HOT_TABLES = (
     "audit_auditchainhead", "audit_auditevent", "moderation_case", "moderation_enforcementaction",
-    "reports_report", "hub_repository", "bench_floor",
+    "reports_report", "hub_repository", "bench_floor", "revocations_revocationfeedhead",
+    "revocations_revocationentry",
 )  # fmt: skip
 
 
@@ -723,6 +724,7 @@ def main() -> int:
     try:
         from devtools.hub_receiver import HubReceiver
         from tests.bench.case_page import bench_case_page
+        from tests.bench.revocations import bench_revocations
         from tests.bench.scan import bench_scan  # here, not at the top: they import this module's helpers
 
         sink = HubReceiver(secret=WEBHOOK_SECRET).start()  # takes the decisions' webhooks during the web runs
@@ -738,6 +740,7 @@ def main() -> int:
         attempt("statements", lambda: bench_statements(web))
         attempt("scan", lambda: bench_scan(ROWS))
         attempt("case_page", lambda: bench_case_page(ROWS))
+        attempt("revocations", lambda: bench_revocations(ROWS))
         sink.stop()
     finally:
         processes.stop_all()
