@@ -1,7 +1,7 @@
 """A quarantine on real parts (issue 22): a moderator quarantines a repository, the real worker
 delivers the signed webhook, the hub's copy in hubmod says quarantined; the uploader appeals, a
 reviewer grants it, the quarantine is lifted and the copy is listed again. Each action goes out
-under a webhook-id of its own. (The uploader has an address of their own: the mail folder is
+under a webhook-id of its own, and the signed revocation feed publishes the quarantine and its lift. (The uploader has an address of their own: the mail folder is
 shared by the session's end-to-end tests, which look for their uploader's notice in it.)"""
 
 import httpx
@@ -77,3 +77,10 @@ def test_a_quarantine_is_applied_then_lifted_on_appeal_with_one_webhook_id_per_a
     ]
     assert len({d.webhook_id for d in deliveries}) == 2
     assert "Quarantine" in notice.text
+    # The public feed revoked the repository at the reported revision, hard, then lifted it.
+    feed = _client(base).get("/api/v1/revocations").json()["entries"]
+    assert [(e["action"], e["severity"], e["revision"], "lifted_at" in e) for e in feed] == [
+        ("quarantine", "hard", "abc1234", False),
+        ("quarantine", "hard", "abc1234", True),
+    ]
+    assert feed[1]["lifts"] == feed[0]["seq"]
