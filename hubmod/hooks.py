@@ -48,10 +48,11 @@ case_shown = Signal()
 # and how many of its findings staff marked wrong in it. Receivers: scanning (one entry per scanner).
 automated_means_counted = Signal()
 
-# moderation.services.enforcement, when the hub has acknowledged an action or the reversal of one,
-# after hubmod's copy of the subject mirrors it. Carries: action (moderation.models.EnforcementAction,
-# now applied; `reverses_id` set on a reversal, whose original is now reverted). Receivers:
-# revocations (publishes the entry of a repository taken down, or its lift).
+# moderation.services.enforcement, once per delivery batch, when the hub has acknowledged actions or
+# the reversals of some, after hubmod's copies of their subjects mirror them. Carries: actions (a
+# list of moderation.models.EnforcementAction, each now applied, in the order they applied;
+# `reverses_id` set on a reversal, whose original is now reverted). Receivers: revocations
+# (publishes the entries of repositories taken down, or their lifts).
 enforcement_applied = Signal()
 
 # hub.services.namespace_refusal, when a sync would give a reserved name to someone else. Carries:

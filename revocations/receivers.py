@@ -4,5 +4,5 @@ from moderation.models import EnforcementAction
 from revocations.services import revocations_publish
 
 
-def enforcement_applied(*, action: EnforcementAction) -> None:
-    revocations_publish(action=action)
+def enforcement_applied(*, actions: list[EnforcementAction]) -> None:
+    revocations_publish(actions=actions)

@@ -179,6 +179,7 @@ def _record(sent: list[Sent]) -> list[float | None]:
     """Record each answer on its action (locked by the claim), in the caller's transaction."""
     actions = EnforcementAction.objects.in_bulk([s.outgoing.pk for s in sent])
     delays: list[float | None] = []
+    applied: list[EnforcementAction] = []
     for done in sent:
         action = actions[done.outgoing.pk]
         if action.state != EnforcementAction.State.PENDING:
@@ -195,9 +196,11 @@ def _record(sent: list[Sent]) -> list[float | None]:
             if action.reverses_id is not None:
                 original = EnforcementAction.objects.select_for_update().get(pk=action.reverses_id)
                 audit.transition(original, "mark_reverted", actor=SYSTEM, data={"reversal": action.pk})
-            hooks.enforcement_applied.send(sender="moderation", action=action)
+            applied.append(action)
             if action.kind in UPSTREAM_KINDS and not action.is_reversal and not done.outgoing.hits_account:
                 dispatch_on_commit("moderation.lineage_inform", action.pk)
+    if applied:
+        hooks.enforcement_applied.send(sender="moderation", actions=applied)
     return delays
 
 

@@ -176,7 +176,7 @@ def test_concurrent_publishers_take_seqs_without_a_gap_or_a_repeat(seeded, hub_r
         try:
             start.wait(timeout=10)
             with transaction.atomic():
-                revocations_publish(action=action)  # the same action again: new entries, new seqs
+                revocations_publish(actions=[action])  # the same action again: new entries, new seqs
         except Exception as exc:
             failures.append(exc)
         finally:
