@@ -59,6 +59,7 @@ from moderation.services.appeals import OPEN_APPEAL_STATES, appeal_decide
 from moderation.services.cases import (
     case_claim,
     case_escalate,
+    case_mutable,
     case_mute,
     case_reassign,
     case_release,
@@ -297,8 +298,7 @@ class MuteShown:
 
 def _mute_shown(case: Case, decisions: list[Decision], reports, actor: Actor) -> MuteShown | None:
     latest = max(decisions, key=lambda d: d.pk, default=None)
-    clean = case.state == Case.State.RESOLVED and latest is not None and latest.outcome == Decision.Outcome.DISMISSED
-    if not (clean and actor.has_perm("moderation.decide_case")):
+    if not (case_mutable(case, latest) and actor.has_perm("moderation.decide_case")):
         return None
     until = case.clean_until if case.clean_until and case.clean_until > timezone.now() else None
     return MuteShown(until, sum(1 for r in reports if case.resolved_at and r.created_at > case.resolved_at))

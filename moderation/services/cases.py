@@ -238,6 +238,12 @@ def case_escalate(*, case_id: int, actor: Actor, reason: str, to: str = Case.Esc
 MAX_MUTE_DAYS = 365
 
 
+def case_mutable(case: Case, latest: Decision | None) -> bool:
+    """Whether a case's subject may be muted: the case is resolved and its latest decision
+    (`latest`) found it clean. The page asks before it offers the form, the service before it mutes."""
+    return case.state == Case.State.RESOLVED and latest is not None and latest.outcome == Decision.Outcome.DISMISSED
+
+
 @transaction.atomic
 def case_mute(*, case_id: int, actor: Actor, days: int) -> Case:
     """Mute the subject of a case reviewed clean for `days` from now (0 ends the mute): until then,
@@ -250,8 +256,7 @@ def case_mute(*, case_id: int, actor: Actor, days: int) -> Case:
             "Mute for 0 to 365 days.", field_errors={"days": [f"Give 0 (end the mute) to {MAX_MUTE_DAYS} days."]}
         )
     case = locked_case(case_id)
-    latest = case.decisions.order_by("-id").first()
-    if case.state != Case.State.RESOLVED or latest is None or latest.outcome != Decision.Outcome.DISMISSED:
+    if not case_mutable(case, case.decisions.order_by("-id").first()):
         raise Conflict("Only a case reviewed and found clean can be muted; this one is not.", state=case.state)
     now = timezone.now()
     case.clean_until = now + timedelta(days=days) if days else now
